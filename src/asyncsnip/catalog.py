@@ -1,0 +1,138 @@
+"""Snippets and sections, and the layered catalog built from every source."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from asyncsnip.errors import CatalogError
+from asyncsnip.validate import parse, read_text
+
+BUILTIN = "builtin"
+ENV_CATALOG = "ASYNCSNIP_CATALOG"
+DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Snippet:
+    id: str
+    title: str
+    tags: tuple[str, ...]
+    code: str
+    section: str | None = None
+    summary: str = ""
+    python: str | None = None
+    output: str | None = None
+    ordered: bool = True
+    notes: str = ""
+    timeout: float = DEFAULT_TIMEOUT
+    requires: tuple[str, ...] = ()
+    api: tuple[str, ...] = ()
+    see_also: tuple[str, ...] = ()
+    source: str = BUILTIN
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any], source: str) -> Snippet:
+        values = dict(table, source=source)
+        for name in ("tags", "requires", "api", "see_also"):
+            if name in values:
+                values[name] = tuple(values[name])
+        if "timeout" in values:
+            values["timeout"] = float(values["timeout"])
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for name in ("tags", "requires", "api", "see_also"):
+            data[name] = list(data[name])
+        return data
+
+
+@dataclass
+class Source:
+    """One catalog file that was loaded, for `doctor`."""
+
+    label: str
+    path: Path | None
+    count: int
+
+
+@dataclass
+class Catalog:
+    sections: dict[str, Section] = field(default_factory=dict)
+    snippets: dict[str, Snippet] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+
+    def tags(self) -> dict[str, int]:
+        """Every tag with its snippet count, in order of first appearance."""
+        counts: dict[str, int] = {}
+        for snippet in self.snippets.values():
+            for tag in snippet.tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        return counts
+
+
+def builtin_path() -> Path:
+    return Path(__file__).parent / "data" / "snippets.toml"
+
+
+def user_catalog_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("asyncsnip", appauthor=False)) / "snippets.toml"
+
+
+def catalog_paths(builtin: bool, extra: Iterable[Path]) -> list[tuple[str, Path, bool]]:
+    """(label, path, required) for every source, in the order they are layered."""
+    paths: list[tuple[str, Path, bool]] = []
+    if builtin:
+        paths.append((BUILTIN, builtin_path(), True))
+    user = user_catalog_path()
+    paths.append((str(user), user, False))
+    from_env = [Path(p) for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p]
+    for path in [*from_env, *extra]:
+        paths.append((str(path.absolute()), path, True))
+    return paths
+
+
+def load(builtin: bool = True, extra: Iterable[Path] = ()) -> Catalog:
+    """Layer every source; later ones replace snippets and sections with the same id."""
+    catalog = Catalog()
+    problems: list[str] = []
+    unresolved: list[tuple[Snippet, str]] = []
+    for label, path, required in catalog_paths(builtin, extra):
+        if not required and not path.exists():
+            continue
+        text, reason = read_text(path)
+        if text is None:
+            problems.append(reason or str(path))
+            continue
+        parsed = parse(text, path)
+        problems.extend(parsed.problems)
+        for table in parsed.sections:
+            catalog.sections[table["id"]] = Section(**table)
+        for table, lines in zip(parsed.snippets, parsed.snippet_lines, strict=True):
+            snippet = Snippet.from_table(table, label)
+            catalog.snippets[snippet.id] = snippet
+            where = f"{path}:{lines.get('section', lines.get('', 0))}"
+            unresolved.append((snippet, where))
+        catalog.sources.append(Source(label, path, len(parsed.snippets)))
+    for snippet, where in unresolved:
+        if snippet.section and snippet.section not in catalog.sections:
+            problems.append(
+                f"{where}: snippet '{snippet.id}', field 'section': "
+                f"no loaded catalog defines section '{snippet.section}'"
+            )
+    if problems:
+        raise CatalogError(problems)
+    return catalog

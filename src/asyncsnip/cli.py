@@ -1,0 +1,205 @@
+"""The command line: parse, call plain functions, pick how to print, map errors to exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from asyncsnip import __version__, query, render
+from asyncsnip.catalog import Catalog, load
+from asyncsnip.errors import AsyncsnipError, ExitCode
+from asyncsnip.term import ColorMode, Style, decide
+
+
+class View(str, Enum):
+    standard = "standard"
+    detailed = "detailed"
+    compact = "compact"
+    code = "code"
+
+
+class _Group(TyperGroup):
+    """Runs the app and turns every expected failure into one stderr line and an exit code."""
+
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        kwargs.setdefault("prog_name", "asyncsnip")
+        try:
+            code = super().main(*args, **kwargs)
+        except AsyncsnipError as exc:
+            if os.environ.get("ASYNCSNIP_DEBUG") == "1":
+                raise
+            render.error(exc.message, exc.hint)
+            code = exc.code
+        except click.ClickException as exc:
+            render.error(exc.format_message(), _usage_hint(exc))
+            code = exc.exit_code
+        except click.Abort:
+            code = ExitCode.INTERRUPTED
+        except BrokenPipeError:
+            _silence_stdout()
+            code = ExitCode.OK
+        sys.exit(int(code or 0))
+
+
+def _usage_hint(exc: click.ClickException) -> str | None:
+    ctx = getattr(exc, "ctx", None)
+    return f"see '{ctx.command_path} --help'" if ctx is not None else None
+
+
+def _silence_stdout() -> None:
+    """After the reader of a pipe went away: no more writes, no 'Exception ignored' noise."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="asyncsnip",
+    help="Verified asyncio snippets in your terminal: show, run, check, copy and export them.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class State:
+    """Global options, and the catalog loaded once on first use."""
+
+    def __init__(self, catalogs: list[Path], builtin: bool, color: ColorMode) -> None:
+        self.catalogs = catalogs
+        self.builtin = builtin
+        self.style: Style = decide(color)
+        self._catalog: Catalog | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = load(builtin=self.builtin, extra=self.catalogs)
+        return self._catalog
+
+
+def _version(value: bool) -> None:
+    if value:
+        render.write(f"asyncsnip {__version__} (Python {sys.version.split()[0]})\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    catalog: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--catalog",
+            metavar="PATH",
+            help="Load this catalog file after the others (repeatable; later ones win).",
+        ),
+    ] = None,
+    no_builtin: Annotated[
+        bool, typer.Option("--no-builtin", help="Leave out the built-in catalog.")
+    ] = False,
+    color: Annotated[
+        ColorMode, typer.Option("--color", help="Colour and decoration of output.")
+    ] = ColorMode.auto,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Verified asyncio snippets: every one runs, and its output is checked.
+
+    Examples:  asyncsnip show gather  ·  asyncsnip run gather-results  ·  asyncsnip list --tag queue
+    """
+    ctx.obj = State(catalog or [], not no_builtin, color)
+
+
+def _state(ctx: typer.Context) -> State:
+    state = ctx.find_root().obj
+    assert isinstance(state, State)
+    return state
+
+
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option("--tag", "-t", metavar="TAG", help="Only snippets with this tag (repeatable)."),
+]
+SectionOption = Annotated[
+    str | None, typer.Option("--section", "-s", metavar="SECTION", help="Only this section.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead.")]
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    tag: TagOption = None,
+    section: SectionOption = None,
+    search: Annotated[
+        str | None,
+        typer.Option(help="Only snippets whose id, title, summary or tags contain TEXT."),
+    ] = None,
+    json: JsonOption = False,
+) -> None:
+    """List snippets in catalog order, e.g. `asyncsnip list --tag queue`."""
+    state = _state(ctx)
+    chosen = query.select(state.catalog, tag or [], section, search)
+    if json:
+        render.write_json([s.to_dict() for s in chosen])
+    else:
+        render.snippet_list(state.style, chosen)
+
+
+@app.command()
+def tags(ctx: typer.Context, json: JsonOption = False) -> None:
+    """Every tag with the number of snippets that carry it."""
+    state = _state(ctx)
+    counts = state.catalog.tags()
+    if json:
+        render.write_json([{"tag": t, "count": counts[t]} for t in sorted(counts)])
+    else:
+        render.tag_counts(state.style, counts)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    query_: Annotated[
+        str, typer.Argument(metavar="QUERY", help="A tag, snippet id, section id or search text.")
+    ],
+    view: Annotated[
+        View,
+        typer.Option("--view", "-v", help="How much to show; 'code' prints only the code."),
+    ] = View.standard,
+    json: JsonOption = False,
+) -> None:
+    """Show the snippets for a tag, id or section: `asyncsnip show gather`."""
+    state = _state(ctx)
+    found = query.find(state.catalog, query_)
+    if json:
+        render.write_json([s.to_dict() for s in found])
+    else:
+        render.snippets(state.style, found, view.value, state.catalog)
+
+
+@app.command()
+def doctor(ctx: typer.Context) -> None:
+    """What asyncsnip sees: Python, catalogs, user catalog, clipboard, colour, completion."""
+    from asyncsnip.doctor import facts
+
+    state = _state(ctx)
+    rows, ok = facts(state.builtin, state.catalogs, state.style)
+    render.doctor(state.style, rows)
+    if not ok:
+        raise typer.Exit(ExitCode.USAGE)
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,76 @@
+"""What asyncsnip sees on this machine, as (name, value) facts for `doctor`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from asyncsnip import __version__
+from asyncsnip.catalog import catalog_paths, load, user_catalog_path
+from asyncsnip.errors import CatalogError
+from asyncsnip.term import Style
+
+CLIPBOARD_TOOLS = ("wl-copy", "xclip", "xsel", "pbcopy", "clip.exe")
+COMPLETION_FILES = {
+    "bash": "~/.bash_completions/asyncsnip.sh",
+    "zsh": "~/.zfunc/_asyncsnip",
+    "fish": "~/.config/fish/completions/asyncsnip.fish",
+}
+
+
+def facts(builtin: bool, extra: list[Path], style: Style) -> tuple[list[tuple[str, str]], bool]:
+    """The facts, and whether every catalog loaded."""
+    rows = [
+        ("asyncsnip", __version__),
+        ("python", f"{sys.version.split()[0]} ({sys.executable})"),
+    ]
+    ok = True
+    try:
+        catalog = load(builtin=builtin, extra=extra)
+        for source in catalog.sources:
+            rows.append(("catalog", f"{source.label}: {source.count} snippets ({source.path})"))
+        rows.append(("snippets", f"{len(catalog.snippets)} in {len(catalog.sections)} sections"))
+    except CatalogError as exc:
+        ok = False
+        for label, path, _ in catalog_paths(builtin, extra):
+            rows.append(("catalog", f"{label} ({path})"))
+        rows.extend(("problem", problem) for problem in exc.problems)
+    rows.append(("user catalog", _user_catalog_state()))
+    rows.append(("clipboard", _clipboard()))
+    rows.append(("colour", _colour(style)))
+    rows.append(("completion", _completion()))
+    return rows, ok
+
+
+def _user_catalog_state() -> str:
+    path = user_catalog_path()
+    if not path.exists():
+        return f"{path} (not created yet; 'asyncsnip add' creates it)"
+    return f"{path} (exists)"
+
+
+def _clipboard() -> str:
+    found = [tool for tool in CLIPBOARD_TOOLS if shutil.which(tool)]
+    display = [name for name in ("WAYLAND_DISPLAY", "DISPLAY") if os.environ.get(name)]
+    if sys.platform in ("darwin", "win32"):
+        return f"system clipboard ({sys.platform})"
+    tools = ", ".join(found) or "no clipboard tool found (install xclip or wl-clipboard)"
+    where = ", ".join(f"{n}={os.environ[n]}" for n in display) or "no display"
+    return f"{tools}; {where}"
+
+
+def _colour(style: Style) -> str:
+    mode = "rich (terminal)" if style.decorated else "plain text (not a terminal)"
+    env = [name for name in ("NO_COLOR", "FORCE_COLOR") if os.environ.get(name)]
+    colour = "colour on" if style.color else "colour off"
+    return f"{mode}, {colour}" + (f" ({', '.join(env)} set)" if env else "")
+
+
+def _completion() -> str:
+    states = []
+    for shell, where in COMPLETION_FILES.items():
+        installed = Path(where).expanduser().exists()
+        states.append(f"{shell}: {'installed' if installed else 'not installed'}")
+    return "; ".join(states) + " (asyncsnip --install-completion)"

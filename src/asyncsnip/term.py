@@ -1,0 +1,40 @@
+"""How output is decorated: decided once from the --color option and whether stdout is a tty."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ColorMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+@dataclass(frozen=True)
+class Style:
+    decorated: bool  # rich tables, panels and highlighting; False means plain text
+    color: bool
+
+
+def stdout_is_terminal() -> bool:
+    """The one place that asks; tests replace it to pretend to be a terminal."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def decide(mode: ColorMode) -> Style:
+    """--color wins; in auto mode FORCE_COLOR and NO_COLOR are honoured."""
+    if mode is ColorMode.always:
+        return Style(decorated=True, color=True)
+    tty = stdout_is_terminal()
+    if mode is ColorMode.never:
+        return Style(decorated=tty, color=False)
+    if os.environ.get("FORCE_COLOR"):
+        return Style(decorated=True, color=not os.environ.get("NO_COLOR"))
+    return Style(decorated=tty, color=tty and not os.environ.get("NO_COLOR"))
