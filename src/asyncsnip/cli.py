@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -15,10 +15,10 @@ from typer.core import TyperGroup
 from asyncsnip import __version__, query, render
 from asyncsnip.catalog import Catalog, load
 from asyncsnip.errors import AsyncsnipError, ExitCode
-from asyncsnip.term import ColorMode, Style, decide
+from asyncsnip.term import ColorMode, Style, decide, stderr_is_terminal
 
 
-class View(str, Enum):
+class View(StrEnum):
     standard = "standard"
     detailed = "detailed"
     compact = "compact"
@@ -28,7 +28,7 @@ class View(str, Enum):
 class _Group(TyperGroup):
     """Runs the app and turns every expected failure into one stderr line and an exit code."""
 
-    def main(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False
         kwargs.setdefault("prog_name", "asyncsnip")
         try:
@@ -77,6 +77,7 @@ class State:
         self.catalogs = catalogs
         self.builtin = builtin
         self.style: Style = decide(color)
+        self.color = color
         self._catalog: Catalog | None = None
 
     @property
@@ -199,6 +200,102 @@ def doctor(ctx: typer.Context) -> None:
     render.doctor(state.style, rows)
     if not ok:
         raise typer.Exit(ExitCode.USAGE)
+
+
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        min=0.01, metavar="S", help="Seconds before a snippet is ended (replaces its own)."
+    ),
+]
+
+
+@app.command("run")
+def run_(
+    ctx: typer.Context,
+    snippet_id: Annotated[str, typer.Argument(metavar="ID", help="The snippet to run.")],
+    timeout: TimeoutOption = None,
+    python: Annotated[
+        str | None,
+        typer.Option(
+            metavar="EXE", help="Python to run it with [default: $ASYNCSNIP_PYTHON, or this one]."
+        ),
+    ] = None,
+    json: JsonOption = False,
+) -> None:
+    """Run a snippet in a fresh process, stream its output, then check it.
+
+    The verdict goes to stderr, so `asyncsnip run ID > out.txt` holds exactly its stdout.
+    Exit status: 0 passed, 1 failed/mismatch/skipped, 124 timed out, 130 interrupted.
+    """
+    from asyncsnip import runs
+
+    state = _state(ctx)
+    snippet = query.get(state.catalog, snippet_id)
+    result = runs.run_one(snippet, python, timeout, stream=not json)
+    if json:
+        render.write_json(result.to_dict())
+    else:
+        hint = "try another interpreter with --python EXE" if result.status == "skipped" else None
+        render.verdict(decide(state.color, stderr=True), result, hint)
+    if result.status == "skipped":
+        raise typer.Exit(ExitCode.FAILED)
+    raise typer.Exit(runs.exit_code([result]))
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[ID]...", help="Snippets to check [default: all]."),
+    ] = None,
+    tag: TagOption = None,
+    section: SectionOption = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Snippets run at once [default: 4 per CPU]."),
+    ] = None,
+    timeout: TimeoutOption = None,
+    python: Annotated[
+        list[str] | None,
+        typer.Option(metavar="EXE", help="Python to check with; repeat for a version matrix."),
+    ] = None,
+    json: JsonOption = False,
+) -> None:
+    """Run snippets concurrently and verify each one's output.
+
+    Example: `asyncsnip check --tag queue --python python3.12 --python python3.13`.
+    Exit status 0 when nothing failed (skipped is not a failure), else 1.
+    """
+    from asyncsnip import runs
+    from asyncsnip.engine import default_python
+
+    state = _state(ctx)
+    chosen = query.select(state.catalog, tag or [], section)
+    if ids:
+        wanted = {query.get(state.catalog, ident).id for ident in ids}
+        chosen = [s for s in chosen if s.id in wanted]
+    pythons = python or [default_python()]
+    progress = render.Progress(
+        len(chosen) * len(pythons), enabled=not json and stderr_is_terminal()
+    )
+    try:
+        results, took = runs.check_many(
+            chosen, pythons, jobs or runs.DEFAULT_JOBS, timeout, progress.advance
+        )
+    finally:
+        progress.close()
+    counts = runs.summary(results)
+    if json:
+        render.write_json(
+            {"results": [r.to_dict() for r in results], "summary": counts, "duration_s": took}
+        )
+    else:
+        render.check_report(state.style, results, counts, took)
+    raise typer.Exit(
+        runs.exit_code(results) if len(results) != 1 else min(runs.exit_code(results), 1)
+    )
 
 
 def run() -> None:

@@ -96,4 +96,6 @@ def _block(text: str) -> str:
 
 
 def _lines(parts: Iterable[str], sep: str = "\n") -> str:
-    return sep.join(parts) + "\n"
+    """The parts joined and ended with a newline; nothing at all when there are none."""
+    items = list(parts)
+    return sep.join(items) + "\n" if items else ""

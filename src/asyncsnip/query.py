@@ -51,9 +51,7 @@ def find(catalog: Catalog, query: str) -> list[Snippet]:
     found = [snippet for snippet in catalog.snippets.values() if matches_text(snippet, query)]
     if found:
         return found
-    raise NotFoundError(
-        f"nothing matches '{query}'", hint=_hint(query, vocabulary(catalog), "try")
-    )
+    raise NotFoundError(f"nothing matches '{query}'", hint=_hint(query, vocabulary(catalog), "try"))
 
 
 def get(catalog: Catalog, ident: str) -> Snippet:

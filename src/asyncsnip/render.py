@@ -14,6 +14,8 @@ from asyncsnip.term import Style
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from asyncsnip.engine import Result
+
 THEME = "monokai"
 
 
@@ -138,3 +140,107 @@ def error(message: str, hint: str | None = None) -> None:
         text += f"asyncsnip: hint: {hint}\n"
     sys.stderr.write(text)
     sys.stderr.flush()
+
+
+MARKS = {"passed": "✓", "failed": "✗", "mismatch": "≠", "timeout": "⏱", "skipped": "-"}
+COLOURS = {"passed": "green", "failed": "red", "mismatch": "yellow", "timeout": "red"}
+
+
+def verdict(style: Style, result: Result, hint: str | None = None) -> None:
+    """The outcome of `run`, on stderr, so stdout holds exactly the snippet's output."""
+    line = f"{MARKS[result.status]} {result.status}: {result.id} in {result.duration_s:.2f}s"
+    line += f" on Python {result.python}"
+    reason = [f"  {result.reason}"] if result.reason else []
+    diff = result.diff.rstrip("\n") if result.diff else None
+    after = [f"  hint: {hint}"] if hint else []
+    if not style.decorated:
+        sys.stderr.write("\n".join([line, *reason, *([diff] if diff else []), *after]) + "\n")
+        return
+    from rich.text import Text
+
+    out = console(style, stderr=True)
+    out.print(Text(line, style=f"bold {COLOURS.get(result.status, 'dim')}"))
+    for text in reason:
+        out.print(Text(text))
+    if diff:
+        out.print(_diff_text(diff))
+    for text in after:
+        out.print(Text(text))
+
+
+def _diff_text(diff: str) -> RenderableType:
+    from rich.text import Text
+
+    text = Text()
+    for line in diff.splitlines():
+        colour = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1], "")
+        text.append(line + "\n", style=colour)
+    return text
+
+
+def check_report(
+    style: Style, results: Sequence[Result], counts: dict[str, int], took: float
+) -> None:
+    """One line per snippet, the details of every problem, then the totals."""
+    multi = len({r.python for r in results}) > 1
+    problems = [r for r in results if r.status not in ("passed", "skipped")]
+    summary = ", ".join(f"{counts[k]} {k}" for k in counts if k != "total" and counts[k])
+    totals = f"{counts['total']} checked in {took:.2f}s: {summary or 'nothing to check'}"
+    if not style.decorated:
+        lines = [_result_line(r, multi) for r in results]
+        for r in problems:
+            lines += ["", f"--- {r.id} ({r.python}): {r.reason}", *_evidence(r)]
+        write("\n".join([*lines, "", totals]) + "\n")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("status", "id", "time", "python" if multi else "", "reason"):
+        if column:
+            table.add_column(column, justify="right" if column == "time" else "left")
+    for r in results:
+        row = [Text(r.status, style=COLOURS.get(r.status, "dim")), *_cells([r.id])]
+        row.append(Text(f"{r.duration_s:.2f}s"))
+        row += _cells(([r.python] if multi else []) + [r.reason or ""])
+        table.add_row(*row)
+    out = console(style)
+    out.print(table)
+    for r in problems:
+        out.print(Text(f"\n{r.id} ({r.python}): {r.reason}", style="bold"))
+        out.print(_diff_text(r.diff) if r.diff else Text("\n".join(_evidence(r))))
+    out.print(Text(totals, style="bold"))
+
+
+def _result_line(r: Result, multi: bool) -> str:
+    where = f"  [{r.python}]" if multi else ""
+    reason = f"  ({r.reason})" if r.reason and r.status == "skipped" else ""
+    return f"{r.status:<8}  {r.id}  {r.duration_s:.2f}s{where}{reason}"
+
+
+def _evidence(r: Result) -> list[str]:
+    """What helps to see why: the diff, or the end of stderr."""
+    if r.diff:
+        return [r.diff]
+    return r.stderr.rstrip("\n").splitlines()[-15:]
+
+
+class Progress:
+    """A progress bar on stderr while `check` runs; nothing when stderr is not a terminal."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.bar: Any = None
+        if enabled:
+            from rich.progress import Progress as Bar
+
+            self.bar = Bar(console=console(Style(True, True), stderr=True), transient=True)
+            self.task = self.bar.add_task("checking", total=total)
+            self.bar.start()
+
+    def advance(self, result: Result) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=f"checking ({result.id})")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()

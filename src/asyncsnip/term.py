@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class ColorMode(str, Enum):
+class ColorMode(StrEnum):
     auto = "auto"
     always = "always"
     never = "never"
@@ -22,17 +22,25 @@ class Style:
 
 def stdout_is_terminal() -> bool:
     """The one place that asks; tests replace it to pretend to be a terminal."""
+    return _isatty(sys.stdout)
+
+
+def stderr_is_terminal() -> bool:
+    return _isatty(sys.stderr)
+
+
+def _isatty(stream: object) -> bool:
     try:
-        return sys.stdout.isatty()
+        return bool(stream.isatty())  # type: ignore[attr-defined]
     except (AttributeError, ValueError):
         return False
 
 
-def decide(mode: ColorMode) -> Style:
+def decide(mode: ColorMode, stderr: bool = False) -> Style:
     """--color wins; in auto mode FORCE_COLOR and NO_COLOR are honoured."""
     if mode is ColorMode.always:
         return Style(decorated=True, color=True)
-    tty = stdout_is_terminal()
+    tty = stderr_is_terminal() if stderr else stdout_is_terminal()
     if mode is ColorMode.never:
         return Style(decorated=tty, color=False)
     if os.environ.get("FORCE_COLOR"):

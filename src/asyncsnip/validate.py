@@ -76,8 +76,13 @@ def parse(text: str, path: Path) -> ParsedFile:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         where = f"{path}:{match[1]}" if match else str(path)
+        if match:
+            where += _toml_context(text, int(match[1]))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         result.problems.append(f"{where}: invalid TOML: {message}")
+        return result
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        result.problems.append(f"{path}: invalid TOML: arrays or tables nested too deeply")
         return result
     lines = _locate(text)
     for key in sorted(doc.keys() - TOP_KEYS):
@@ -95,13 +100,13 @@ def parse(text: str, path: Path) -> ParsedFile:
             continue
         seen: set[str] = set()
         for index, table in enumerate(tables):
-            where = lines[kind][index] if index < len(lines[kind]) else {}
-            problems = _check_table(kind, table, fields, where, path, seen)
+            located = lines[kind][index] if index < len(lines[kind]) else {}
+            problems = _check_table(kind, table, fields, located, path, seen)
             result.problems.extend(problems)
             if not problems:
                 into.append(table)
                 if kind == "snippets":
-                    result.snippet_lines.append(where)
+                    result.snippet_lines.append(located)
     return result
 
 
@@ -128,7 +133,7 @@ def _check_table(
                 problems.append(problem(name, "missing"))
             continue
         value = table[name]
-        if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             problems.append(problem(name, f"must be {type_name}"))
             continue
         message = _check_value(name, value, table)
@@ -186,9 +191,30 @@ def _compile_problem(code: str, ident: str, python: Any) -> str | None:
         return f"does not compile: {exc.msg} (code line {exc.lineno})"
     except ValueError as exc:  # e.g. null bytes
         return f"does not compile: {exc}"
+    except (RecursionError, MemoryError):  # the compiler's own limits on nesting
+        return "does not compile: nested too deeply"
     return None
 
 
+def _toml_context(text: str, number: int) -> str:
+    """The snippet (or section) and the key on a line that TOML could not parse."""
+    lines = text.splitlines()[:number]
+    parts = []
+    tops = [i for i, line in enumerate(lines[:-1]) if line.lstrip().startswith("[")]
+    header = _HEADER.match(lines[tops[-1]]) if tops else None
+    if header:
+        ids = (_ID.match(line) for line in lines[tops[-1] + 1 :])
+        ident = next((m[1] for m in ids if m), None)
+        if ident is not None:
+            parts.append(f"{header[1][:-1]} '{ident}'")
+    key = _KEY.match(lines[-1]) if lines else None
+    if key:
+        parts.append(f"field '{key[1].strip(QUOTES)}'")
+    return ": " + ", ".join(parts) if parts else ""
+
+
+QUOTES = "\"'"
+_ID = re.compile(r"""^\s*id\s*=\s*["']([^"']*)["']""")
 _HEADER = re.compile(r"^\s*\[\[\s*(snippets|sections)\s*\]\]")
 _KEY = re.compile(r"""^\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=\s*(.*)$""")
 

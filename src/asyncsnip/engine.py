@@ -1,0 +1,319 @@
+"""Running snippets in subprocesses: the only module that spawns processes.
+
+Each snippet runs as `python -u script` in a fresh temporary working directory, with stdin at
+end-of-file, in a session (and so a process group) of its own. Whatever happens, timeout,
+Ctrl-C or a normal exit, the whole group is ended (SIGTERM, a grace, SIGKILL) before the
+result is returned, so nothing the snippet started is left running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from asyncsnip import matching
+from asyncsnip.catalog import Snippet
+from asyncsnip.errors import UsageError
+
+CAPTURE_LIMIT = 1 << 20  # bytes kept per stream; the rest is streamed but not kept
+GRACE_S = 1.0  # between SIGTERM and SIGKILL
+DRAIN_S = 1.0  # how long to wait for pipes held open by an escaped process
+CUT_MARK = "\n[asyncsnip: output cut at 1 MiB]\n"
+
+Sink = Callable[[bytes], None]
+
+
+@dataclass
+class Result:
+    id: str
+    status: str  # passed, failed, mismatch, timeout, skipped
+    exit_code: int | None
+    stdout: str
+    stderr: str
+    duration_s: float
+    python: str
+    reason: str | None = None
+    diff: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """What a target Python reported about itself."""
+
+    executable: str
+    version: tuple[int, int, int]
+    modules: dict[str, bool]
+
+    @property
+    def label(self) -> str:
+        return f"{'.'.join(map(str, self.version))} ({self.executable})"
+
+
+_PROBE = (
+    "import sys, json, importlib.util as u\n"
+    "def found(m):\n"
+    "    try:\n"
+    "        return u.find_spec(m) is not None\n"
+    "    except Exception:\n"
+    "        return False\n"
+    "print(json.dumps({'executable': sys.executable, 'version': list(sys.version_info[:3]),"
+    " 'modules': {m: found(m) for m in sys.argv[1:]}}))\n"
+)
+_probed: dict[tuple[str, frozenset[str]], Interpreter] = {}
+
+
+def default_python() -> str:
+    return os.environ.get("ASYNCSNIP_PYTHON") or sys.executable
+
+
+async def probe(python: str, modules: frozenset[str] = frozenset()) -> Interpreter:
+    """Ask the interpreter once for its version and which modules it can find."""
+    key = (python, modules)
+    if key not in _probed:
+        executable = shutil.which(python) or python
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                executable, "-c", _PROBE, *sorted(modules),
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            )  # fmt: skip
+            out, _err = await asyncio.wait_for(proc.communicate(), 30)
+            info = json.loads(out)
+        except (OSError, ValueError, TimeoutError) as exc:
+            raise UsageError(
+                f"cannot use '{python}' as the Python to run snippets ({exc})",
+                hint="pass --python with the path of a Python 3 interpreter",
+            ) from None
+        _probed[key] = Interpreter(info["executable"], tuple(info["version"]), info["modules"])
+    return _probed[key]
+
+
+def skip_reason(snippet: Snippet, target: Interpreter) -> str | None:
+    if snippet.python:
+        needed = tuple(int(part) for part in snippet.python.split("."))
+        if target.version[:2] < needed:
+            running = ".".join(map(str, target.version[:2]))
+            return f"needs Python >= {snippet.python}, the target is Python {running}"
+    missing = [name for name in snippet.requires if not target.modules.get(name)]
+    if missing:
+        return f"needs {', '.join(missing)}, not installed for {target.executable}"
+    return None
+
+
+async def run_snippet(
+    snippet: Snippet,
+    target: Interpreter,
+    timeout: float | None = None,
+    out: Sink | None = None,
+    err: Sink | None = None,
+) -> Result:
+    """Run one snippet to a verdict; `out` and `err` receive its output live."""
+    reason = skip_reason(snippet, target)
+    if reason:
+        return Result(snippet.id, "skipped", None, "", "", 0.0, target.label, reason)
+    limit = timeout if timeout is not None else snippet.timeout
+    root = Path(tempfile.mkdtemp(prefix="asyncsnip-"))
+    try:
+        script = root / f"snippet-{snippet.id}.py"
+        script.write_text(snippet.code, encoding="utf-8")
+        (root / "work").mkdir()
+        started = time.monotonic()
+        code, timed_out, stdout, stderr = await _execute(
+            [target.executable, "-u", str(script)], root / "work", limit, out, err
+        )
+        duration = time.monotonic() - started
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return _verdict(snippet, target, code, timed_out, stdout, stderr, duration, limit)
+
+
+def _verdict(
+    snippet: Snippet,
+    target: Interpreter,
+    code: int | None,
+    timed_out: bool,
+    stdout: str,
+    stderr: str,
+    duration: float,
+    limit: float,
+) -> Result:
+    result = Result(snippet.id, "passed", code, stdout, stderr, round(duration, 3), target.label)
+    if timed_out:
+        result.status, result.reason = "timeout", f"still running after {limit:g}s; ended"
+    elif code != 0:
+        result.status, result.reason = "failed", _describe_exit(code)
+    elif snippet.output is not None and not matching.matches(
+        snippet.output, stdout, snippet.ordered
+    ):
+        result.status, result.reason = "mismatch", "output differs from the expected output"
+        result.diff = matching.diff(snippet.output, stdout)
+    return result
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
+
+
+class _Capture:
+    """Keeps the first CAPTURE_LIMIT bytes of a stream and passes every byte to a sink."""
+
+    def __init__(self, sink: Sink | None) -> None:
+        self.sink = sink
+        self.kept = bytearray()
+        self.cut = False
+
+    def feed(self, data: bytes) -> None:
+        room = CAPTURE_LIMIT - len(self.kept)
+        self.kept += data[:room]
+        self.cut = self.cut or len(data) > room
+        if self.sink is not None:
+            try:
+                self.sink(data)
+            except (BrokenPipeError, ValueError, OSError):
+                self.sink = None  # the reader went away; keep capturing
+
+    def text(self) -> str:
+        text = self.kept.decode("utf-8", errors="replace")
+        return text + CUT_MARK if self.cut else text
+
+
+async def _execute(
+    argv: list[str], cwd: Path, timeout: float, out: Sink | None, err: Sink | None
+) -> tuple[int | None, bool, str, str]:
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
+    proc = subprocess.Popen(
+        argv, cwd=cwd, env=env, start_new_session=True,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    captures = (_Capture(out), _Capture(err))
+    assert proc.stdout is not None and proc.stderr is not None
+    readers = [
+        asyncio.create_task(_pump(pipe, capture))
+        for pipe, capture in zip((proc.stdout, proc.stderr), captures, strict=True)
+    ]
+    timed_out = False
+    try:
+        try:
+            await asyncio.wait_for(_exited(proc), timeout)
+        except TimeoutError:
+            timed_out = True
+    finally:
+        try:
+            await _end_group(proc)
+        except asyncio.CancelledError:  # interrupted again while cleaning up
+            _kill_group(proc.pid)
+            raise
+        await _drain(readers)
+    return proc.returncode, timed_out, captures[0].text(), captures[1].text()
+
+
+async def _pump(pipe: Any, capture: _Capture) -> None:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
+    try:
+        while chunk := await reader.read(1 << 16):
+            capture.feed(chunk)
+    finally:
+        transport.close()
+
+
+async def _exited(proc: subprocess.Popen[bytes]) -> None:
+    """Wait for the process itself to exit (not for its pipes to close: gh-119710)."""
+    try:
+        fd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):
+        while proc.poll() is None:
+            await asyncio.sleep(0.02)
+        return
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, wake)
+    try:
+        if proc.poll() is None:
+            await ready
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)
+    proc.wait()
+
+
+async def _end_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the snippet's process group, wait a grace, SIGKILL what is left."""
+    pgid = proc.pid  # start_new_session made the snippet the leader of its own group
+    for sig, wait in ((signal.SIGTERM, GRACE_S), (signal.SIGKILL, GRACE_S)):
+        if not _group_alive(proc, pgid):
+            return
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while _group_alive(proc, pgid) and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _group_alive(proc: subprocess.Popen[bytes], pgid: int) -> bool:
+    """Is any process of the group still running? Zombies do not count."""
+    proc.poll()  # reap the leader, so it does not count as alive
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return _running_in_group(pgid)
+
+
+def _running_in_group(pgid: int) -> bool:
+    """Orphaned zombies stay in the group where init does not reap them: look in /proc."""
+    try:
+        pids = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return True  # no /proc: trust killpg
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                fields = stat.read().rpartition(b")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] not in (b"Z", b"X"):
+            return True
+    return False
+
+
+async def _drain(readers: list[asyncio.Task[None]]) -> None:
+    """Let the readers reach end-of-file; give up on pipes held by an escaped process."""
+    _, pending = await asyncio.wait(readers, timeout=DRAIN_S)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*readers, return_exceptions=True)
