@@ -238,9 +238,7 @@ def run_(
     else:
         hint = "try another interpreter with --python EXE" if result.status == "skipped" else None
         render.verdict(decide(state.color, stderr=True), result, hint)
-    if result.status == "skipped":
-        raise typer.Exit(ExitCode.FAILED)
-    raise typer.Exit(runs.exit_code([result]))
+    raise typer.Exit(runs.run_exit_code(result))
 
 
 @app.command()
@@ -293,9 +291,7 @@ def check(
         )
     else:
         render.check_report(state.style, results, counts, took)
-    raise typer.Exit(
-        runs.exit_code(results) if len(results) != 1 else min(runs.exit_code(results), 1)
-    )
+    raise typer.Exit(runs.exit_code(results))
 
 
 def run() -> None:

@@ -110,7 +110,13 @@ def summary(results: Sequence[Result]) -> dict[str, int]:
 
 
 def exit_code(results: Sequence[Result]) -> ExitCode:
+    """`check`: 0 unless something failed, mismatched or timed out."""
     statuses = {result.status for result in results}
-    if len(results) == 1 and statuses == {"timeout"}:
-        return ExitCode.TIMEOUT
     return ExitCode.FAILED if statuses - {"passed", "skipped"} else ExitCode.OK
+
+
+def run_exit_code(result: Result) -> ExitCode:
+    """`run`: a timeout has its own code, and a skipped snippet did not run."""
+    if result.status == "timeout":
+        return ExitCode.TIMEOUT
+    return ExitCode.OK if result.status == "passed" else ExitCode.FAILED
