@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from asyncsnip import cache
 from asyncsnip.errors import CatalogError
-from asyncsnip.validate import parse, read_text
+from asyncsnip.paths import config_dir
 
 BUILTIN = "builtin"
 ENV_CATALOG = "ASYNCSNIP_CATALOG"
@@ -87,9 +88,7 @@ def builtin_path() -> Path:
 
 
 def user_catalog_path() -> Path:
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("asyncsnip", appauthor=False)) / "snippets.toml"
+    return config_dir() / "snippets.toml"
 
 
 def catalog_paths(builtin: bool, extra: Iterable[Path]) -> list[tuple[str, Path, bool]]:
@@ -113,20 +112,15 @@ def load(builtin: bool = True, extra: Iterable[Path] = ()) -> Catalog:
     for label, path, required in catalog_paths(builtin, extra):
         if not required and not path.exists():
             continue
-        text, reason = read_text(path)
-        if text is None:
-            problems.append(reason or str(path))
-            continue
-        parsed = parse(text, path)
-        problems.extend(parsed.problems)
-        for table in parsed.sections:
+        sections, snippets, lines_of = _parse_file(path, problems)
+        for table in sections:
             catalog.sections[table["id"]] = Section(**table)
-        for table, lines in zip(parsed.snippets, parsed.snippet_lines, strict=True):
+        for table, lines in zip(snippets, lines_of, strict=True):
             snippet = Snippet.from_table(table, label)
             catalog.snippets[snippet.id] = snippet
             where = f"{path}:{lines.get('section', lines.get('', 0))}"
             unresolved.append((snippet, where))
-        catalog.sources.append(Source(label, path, len(parsed.snippets)))
+        catalog.sources.append(Source(label, path, len(snippets)))
     for snippet, where in unresolved:
         if snippet.section and snippet.section not in catalog.sections:
             problems.append(
@@ -136,3 +130,27 @@ def load(builtin: bool = True, extra: Iterable[Path] = ()) -> Catalog:
     if problems:
         raise CatalogError(problems)
     return catalog
+
+
+Tables = list[dict[str, Any]]
+
+
+def _parse_file(path: Path, problems: list[str]) -> tuple[Tables, Tables, list[dict[str, int]]]:
+    """The valid tables of one file (from the cache when it is current); problems appended."""
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    if stat is not None and (cached := cache.get(path, stat)) is not None:
+        return cached  # type: ignore[no-any-return]
+    from asyncsnip.validate import parse, read_text
+
+    text, reason = read_text(path)
+    if text is None:
+        problems.append(reason or str(path))
+        return [], [], []
+    parsed = parse(text, path)
+    problems.extend(parsed.problems)
+    if stat is not None and not parsed.problems:
+        cache.put(path, stat, (parsed.sections, parsed.snippets, parsed.snippet_lines))
+    return parsed.sections, parsed.snippets, parsed.snippet_lines

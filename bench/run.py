@@ -1,0 +1,151 @@
+"""Whole-process timings of asyncsnip's hot paths, as ratios to `python -c pass`.
+
+Usage: .venv/bin/python bench/run.py [--runs 15] [--json out.json] [--skip-check]
+
+Every figure is the median wall time of --runs runs of a fresh process, measured in the same
+run as the floor (`python -c pass` with the same interpreter), so the ratios hold on any
+machine. `check` is measured against its own floor: the longest snippet run alone (nothing
+can finish before it) and the sum of every snippet run one after another (--jobs 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pty
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PYTHON = sys.executable
+ASYNCSNIP = [PYTHON, "-m", "asyncsnip"]
+
+
+def timed_pipe(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, check=True)
+    return time.perf_counter() - started
+
+
+def timed_pty(argv: list[str], env: dict[str, str]) -> float:
+    """Run with stdout and stderr on a pseudo-terminal, draining it as a terminal would."""
+    master, slave = pty.openpty()
+    drain = threading.Thread(target=_drain, args=(master,), daemon=True)
+    drain.start()
+    started = time.perf_counter()
+    subprocess.run(argv, stdout=slave, stderr=slave, env=env, check=True)
+    took = time.perf_counter() - started
+    os.close(slave)
+    drain.join(timeout=2)
+    os.close(master)
+    return took
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+
+
+def median(measure: Callable[[], float], runs: int) -> float:
+    measure()  # warm the page cache and any parsed-catalog cache
+    return statistics.median(measure() for _ in range(runs))
+
+
+def startup_cases() -> dict[str, tuple[list[str], Callable[..., float], dict[str, str]]]:
+    env = dict(os.environ, COLUMNS="100")
+    env.pop("NO_COLOR", None)
+    return {
+        "python -c pass (floor)": ([PYTHON, "-c", "pass"], timed_pipe, env),
+        "show gather (piped)": ([*ASYNCSNIP, "show", "gather"], timed_pipe, env),
+        "show gather (terminal)": ([*ASYNCSNIP, "show", "gather"], timed_pty, env),
+        "list (piped)": ([*ASYNCSNIP, "list"], timed_pipe, env),
+        "run hello-world": ([*ASYNCSNIP, "run", "hello-world"], timed_pipe, env),
+    }
+
+
+def measure_startup(runs: int) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    floor = 0.0
+    for name, (argv, how, env) in startup_cases().items():
+        seconds = median(lambda argv=argv, how=how, env=env: how(argv, env), runs)
+        floor = floor or seconds
+        rows.append({"case": name, "median_ms": round(seconds * 1000, 1), "ratio": seconds / floor})
+    return rows
+
+
+def measure_check(runs: int) -> list[dict[str, object]]:
+    """Whole-catalog check against the longest snippet alone and against one-by-one."""
+    report = json.loads(_check_json([]))
+    durations = {r["id"]: r["duration_s"] for r in report["results"] if r["status"] != "skipped"}
+    longest = max(durations, key=durations.__getitem__)
+    alone = median(lambda: timed_pipe([*ASYNCSNIP, "run", longest], dict(os.environ)), runs)
+    wall = median(lambda: _timed_check([]), max(3, runs // 3))
+    one_by_one = _timed_check(["--jobs", "1"])
+    return [
+        {"case": f"longest snippet alone ({longest})", "median_ms": round(alone * 1000, 1)},
+        {"case": "check, one after another (--jobs 1)", "median_ms": round(one_by_one * 1000)},
+        {
+            "case": "check, whole catalog (default jobs)",
+            "median_ms": round(wall * 1000, 1),
+            "ratio": wall / alone,
+            "vs_longest_plus_1s": wall / (alone + 1.0),
+            "speedup_vs_one_by_one": one_by_one / wall,
+        },
+    ]
+
+
+def _check_json(extra: list[str]) -> str:
+    argv = [*ASYNCSNIP, "check", "--json", *extra]
+    return subprocess.run(argv, capture_output=True, text=True, check=False).stdout
+
+
+def _timed_check(extra: list[str]) -> float:
+    started = time.perf_counter()
+    report = json.loads(_check_json(extra))
+    took = time.perf_counter() - started
+    bad = {k: v for k, v in report["summary"].items() if k in ("failed", "mismatch", "timeout")}
+    if any(bad.values()):
+        raise SystemExit(f"check did not pass, figures would be meaningless: {bad}")
+    return took
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    lines = ["| case | median | ratio |", "|---|---:|---:|"]
+    for row in rows:
+        ratio = f"{row['ratio']:.1f}x" if "ratio" in row else ""
+        lines.append(f"| {row['case']} | {row['median_ms']} ms | {ratio} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="runs per case (median taken)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--skip-check", action="store_true", help="only start-up cases")
+    args = parser.parse_args()
+    startup = measure_startup(args.runs)
+    print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPUs, {args.runs} runs each\n")
+    print(table(startup))
+    check = [] if args.skip_check else measure_check(args.runs)
+    if check:
+        print()
+        print(table(check))
+        last = check[-1]
+        print(
+            f"\ncheck: {last['vs_longest_plus_1s']:.2f}x of (longest + 1 s), "
+            f"{last['speedup_vs_one_by_one']:.1f}x faster than one after another"
+        )
+    if args.json:
+        args.json.write_text(json.dumps({"startup": startup, "check": check}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
