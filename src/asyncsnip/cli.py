@@ -13,8 +13,8 @@ import typer
 from typer.core import TyperGroup
 
 from asyncsnip import __version__, query, render
-from asyncsnip.catalog import Catalog, load
-from asyncsnip.errors import AsyncsnipError, ExitCode
+from asyncsnip.catalog import Catalog, load, user_catalog_path
+from asyncsnip.errors import AsyncsnipError, ExitCode, UsageError
 from asyncsnip.term import ColorMode, Style, decide, stderr_is_terminal
 
 
@@ -292,6 +292,86 @@ def check(
     else:
         render.check_report(state.style, results, counts, took)
     raise typer.Exit(runs.exit_code(results))
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    snippet_id: Annotated[str, typer.Argument(metavar="ID", help="A new slug id.")],
+    title: Annotated[str, typer.Option(help="One line saying what it does.")],
+    tag: Annotated[
+        list[str],
+        typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeatable, at least one)."),
+    ],
+    section: SectionOption = None,
+    summary: Annotated[str | None, typer.Option(help="What it is for, in one line.")] = None,
+    notes: Annotated[str | None, typer.Option(help="When to use it; the pitfall to avoid.")] = None,
+    python: Annotated[
+        str | None, typer.Option(metavar="V", help='Minimum Python, e.g. "3.12".')
+    ] = None,
+    code_file: Annotated[
+        str | None,
+        typer.Option(metavar="PATH|-", help="Read the code from PATH, or from stdin with '-'."),
+    ] = None,
+    record: Annotated[
+        bool, typer.Option(help="Run it now and store its stdout as the expected output.")
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Replace a snippet that has this id.")] = False,
+) -> None:
+    """Add a snippet to your user catalog.
+
+    Example: `asyncsnip add my-gather --title "Gather, my way" --tag gather
+    --code-file demo.py --record` (or `--code-file -` to read the code from stdin).
+    """
+    from asyncsnip import usercatalog
+
+    state = _state(ctx)
+    table = usercatalog.new_table(
+        snippet_id, title, tag, usercatalog.read_code(code_file),
+        section=section, summary=summary, notes=notes, python=python,
+    )  # fmt: skip
+    if not force and snippet_id in state.catalog.snippets:
+        where = state.catalog.snippets[snippet_id].source
+        raise UsageError(
+            f"a snippet '{snippet_id}' exists already ({where})", hint="add --force to replace it"
+        )
+    if record:
+        table["output"] = _record(state, table)
+    path = usercatalog.add(table, replace=force)
+    sys.stderr.write(f"asyncsnip: added '{snippet_id}' to {path}\n")
+
+
+def _record(state: State, table: dict[str, Any]) -> str:
+    """Run the new snippet; its stdout becomes its expected output, if it passed."""
+    from asyncsnip import runs
+    from asyncsnip.catalog import Snippet
+
+    result = runs.run_one(Snippet.from_table(table, "new"), None, None, stream=False)
+    if result.status != "passed":
+        render.verdict(decide(state.color, stderr=True), result)
+        raise UsageError(f"not added: the snippet {result.status} when recorded")
+    return result.stdout
+
+
+@app.command()
+def remove(
+    ctx: typer.Context,
+    snippet_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A snippet of your user catalog.")
+    ],
+) -> None:
+    """Remove a snippet from your user catalog (the previous file is kept as .bak)."""
+    from asyncsnip import usercatalog
+
+    state = _state(ctx)
+    snippet = query.get(state.catalog, snippet_id)
+    if snippet.source != str(user_catalog_path()):
+        raise UsageError(
+            f"'{snippet_id}' is not in your user catalog ({snippet.source})",
+            hint="only snippets added with 'asyncsnip add' can be removed",
+        )
+    path = usercatalog.remove(snippet_id)
+    sys.stderr.write(f"asyncsnip: removed '{snippet_id}' from {path}\n")
 
 
 def run() -> None:
