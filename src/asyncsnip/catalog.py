@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -10,10 +9,9 @@ from typing import Any
 
 from asyncsnip import cache
 from asyncsnip.errors import CatalogError
-from asyncsnip.paths import config_dir
+from asyncsnip.paths import BUILTIN, catalog_paths
+from asyncsnip.paths import user_catalog_path as user_catalog_path
 
-BUILTIN = "builtin"
-ENV_CATALOG = "ASYNCSNIP_CATALOG"
 DEFAULT_TIMEOUT = 10.0
 
 
@@ -81,27 +79,6 @@ class Catalog:
             for tag in snippet.tags:
                 counts[tag] = counts.get(tag, 0) + 1
         return counts
-
-
-def builtin_path() -> Path:
-    return Path(__file__).parent / "data" / "snippets.toml"
-
-
-def user_catalog_path() -> Path:
-    return config_dir() / "snippets.toml"
-
-
-def catalog_paths(builtin: bool, extra: Iterable[Path]) -> list[tuple[str, Path, bool]]:
-    """(label, path, required) for every source, in the order they are layered."""
-    paths: list[tuple[str, Path, bool]] = []
-    if builtin:
-        paths.append((BUILTIN, builtin_path(), True))
-    user = user_catalog_path()
-    paths.append((str(user), user, False))
-    from_env = [Path(p) for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p]
-    for path in [*from_env, *extra]:
-        paths.append((str(path.absolute()), path, True))
-    return paths
 
 
 def load(builtin: bool = True, extra: Iterable[Path] = ()) -> Catalog:

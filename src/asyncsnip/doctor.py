@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from asyncsnip import __version__
-from asyncsnip.catalog import catalog_paths, load, user_catalog_path
+from asyncsnip.catalog import load
 from asyncsnip.errors import CatalogError
+from asyncsnip.paths import catalog_paths, user_catalog_path
 from asyncsnip.term import Style
 
 CLIPBOARD_TOOLS = ("wl-copy", "xclip", "xsel", "pbcopy", "clip.exe")

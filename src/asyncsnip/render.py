@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from asyncsnip import plain
-from asyncsnip.catalog import BUILTIN, Catalog, Snippet
+from asyncsnip.catalog import Catalog, Snippet
+from asyncsnip.paths import BUILTIN
 from asyncsnip.term import Style
 
 if TYPE_CHECKING:
