@@ -26,8 +26,8 @@ def tag_counts(counts: dict[str, int]) -> str:
 
 
 def snippets(items: Sequence[Snippet], view: str, catalog: Catalog) -> str:
-    if view == "code":
-        return "\n".join(_code(s) for s in items)
+    if view == "code":  # byte for byte; several snippets are separated by a blank line
+        return items[0].code if len(items) == 1 else "\n".join(_code(s) for s in items)
     return "\n".join(snippet(s, view, catalog) for s in items)
 
 

@@ -35,7 +35,7 @@ def console(style: Style, stderr: bool = False) -> Console:
     return Console(
         stderr=stderr,
         force_terminal=style.decorated,
-        no_color=not style.color,
+        color_system="auto" if style.color else None,
         highlight=False,
         soft_wrap=not style.decorated,
     )
@@ -95,7 +95,9 @@ def _cells(values: list[str]) -> list[RenderableType]:
 def _syntax(code: str) -> RenderableType:
     from rich.syntax import Syntax
 
-    return Syntax(code.rstrip("\n"), "python", theme=THEME, background_color="default")
+    return Syntax(
+        code.rstrip("\n"), "python", theme=THEME, background_color="default", word_wrap=True
+    )
 
 
 def _panel(s: Snippet, view: str, catalog: Catalog) -> RenderableType:

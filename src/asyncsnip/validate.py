@@ -146,6 +146,12 @@ def _check_table(
     return problems
 
 
+def check_snippet(table: dict[str, Any]) -> list[str]:
+    """Every problem of one snippet table on its own, as "snippet 'ID', field 'F': ..."."""
+    problems = _check_table("snippets", table, SNIPPET_FIELDS, {}, Path("-"), set())
+    return [problem.removeprefix("-: ") for problem in problems]
+
+
 def _check_value(name: str, value: Any, table: dict[str, Any]) -> str | None:
     if name in ("id", "section") and not SLUG.match(value):
         return f"'{value}' is not a slug (lowercase letters, digits and single hyphens)"
