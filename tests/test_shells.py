@@ -1,0 +1,177 @@
+"""Completion in real bash, zsh and fish, driven through tmux like a person at a terminal."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+COMPLETIONS = REPO / "completions"
+BIN = Path(sys.executable).parent  # holds the installed `asyncsnip` script
+PROMPT = "READY>"
+
+
+class Terminal:
+    """One shell in a detached tmux session on a private server."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.socket = f"asyncsnip-{uuid.uuid4().hex[:8]}"
+        self.env = env
+        self.tmux("new-session", "-d", "-s", "t", "-x", "220", "-y", "50", *argv)
+
+    def tmux(self, *args: str) -> str:
+        argv = ["tmux", "-L", self.socket, *args]
+        proc = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=10)
+        return proc.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "t")
+
+    def wait_for(self, text: str, timeout: float = 15) -> str:
+        """Poll the screen until `text` shows (a marker, not a fixed sleep)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "t", "-l", text)
+
+    def key(self, name: str) -> None:
+        self.tmux("send-keys", "-t", "t", name)
+
+    def reset(self) -> None:
+        """Abandon the line and clear the screen, back at a fresh prompt."""
+        self.key("C-c")
+        self.type("clear")
+        self.key("Enter")
+        self.wait_for(PROMPT)
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+def shell_env(home: Path) -> dict[str, str]:
+    env = {
+        "HOME": str(home),
+        "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+    }
+    return env
+
+
+def start_bash(home: Path) -> Terminal:
+    """bash with the script sourced from ~/.bashrc, as the README says."""
+    rc = home / ".bashrc"
+    rc.write_text(f"PS1='{PROMPT} '\nsource {COMPLETIONS / 'asyncsnip.bash'}\n")
+    return Terminal(["bash", "--noprofile", "--rcfile", str(rc), "-i"], shell_env(home))
+
+
+def start_zsh(home: Path) -> Terminal:
+    """zsh with the completions folder on fpath before compinit, as the README says."""
+    (home / ".zshrc").write_text(
+        f"fpath=({COMPLETIONS} $fpath)\nautoload -Uz compinit && compinit -u\nPROMPT='{PROMPT} '\n"
+    )
+    env = dict(shell_env(home), ZDOTDIR=str(home))
+    return Terminal(["zsh", "-i"], env)
+
+
+def start_fish(home: Path) -> Terminal:
+    """fish with the script in its completions folder, as the README says."""
+    completions = home / ".config" / "fish" / "completions"
+    completions.mkdir(parents=True)
+    shutil.copy(COMPLETIONS / "asyncsnip.fish", completions / "asyncsnip.fish")
+    (home / ".config" / "fish" / "config.fish").write_text(
+        f"set -g fish_greeting ''\nfunction fish_prompt; echo -n '{PROMPT} '; end\n"
+    )
+    return Terminal(["fish", "-i"], shell_env(home))
+
+
+STARTERS = {"bash": start_bash, "zsh": start_zsh, "fish": start_fish}
+
+
+@pytest.fixture(params=sorted(STARTERS))
+def terminal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Terminal]:
+    shell = request.param
+    assert shutil.which(shell), f"{shell} is not installed (.ci/run installs it)"
+    home = tmp_path / "shell-home"
+    home.mkdir()
+    term = STARTERS[shell](home)
+    try:
+        term.wait_for(PROMPT)
+        yield term
+    finally:
+        term.close()
+
+
+def complete(term: Terminal, line: str, expect: str) -> str:
+    """Type `line` and press TAB until `expect` shows: bash inserts a common prefix on one
+    TAB, rings the bell on the next and lists the candidates on the one after that."""
+    term.type(line)
+    for _ in range(2):
+        term.key("Tab")
+        try:
+            return term.wait_for(expect, timeout=3)
+        except AssertionError:
+            pass
+    term.key("Tab")
+    return term.wait_for(expect)
+
+
+def test_show_completes_gather_queries(terminal: Terminal) -> None:
+    """`asyncsnip show gath` TAB offers the gather tag and the gather snippets."""
+    screen = complete(terminal, "asyncsnip show gath", "gather-results")
+    assert "gather-return-exceptions" in screen
+
+
+def test_run_completes_snippet_ids(terminal: Terminal) -> None:
+    """`asyncsnip run ` TAB offers snippet ids."""
+    complete(terminal, "asyncsnip run hello", "asyncsnip run hello-world")
+    terminal.reset()
+    complete(terminal, "asyncsnip run taskg", "taskgroup-basics")
+
+
+def test_tag_option_completes_tags(terminal: Terminal) -> None:
+    """`asyncsnip list --tag ` TAB offers tags."""
+    complete(terminal, "asyncsnip list --tag prio", "priority-queue")
+
+
+def test_first_tab_works_in_a_fresh_shell(tmp_path: Path) -> None:
+    """zsh autoloads _asyncsnip from fpath: the very first TAB must already complete."""
+    home = tmp_path / "shell-home"
+    home.mkdir()
+    term = start_zsh(home)
+    try:
+        term.wait_for(PROMPT)
+        term.type("asyncsnip run hello-wo")
+        term.key("Tab")  # one TAB only: a unique candidate is inserted at once
+        term.wait_for("asyncsnip run hello-world")  # typed: hello-wo
+    finally:
+        term.close()
+
+
+def test_descriptions_show_titles(tmp_path: Path) -> None:
+    """fish shows each id's title next to it."""
+    home = tmp_path / "shell-home"
+    home.mkdir()
+    term = start_fish(home)
+    try:
+        term.wait_for(PROMPT)
+        screen = complete(term, "asyncsnip run gather-r", "gather-results")
+        assert "Run coroutines concurrently with gather" in screen
+    finally:
+        term.close()
