@@ -10,9 +10,12 @@ from typing import Annotated, Any, NoReturn
 
 import click
 import typer
+from click.shell_completion import CompletionItem, add_completion_class
+from typer import _completion_shared
+from typer._completion_classes import FishComplete, ZshComplete
 from typer.core import TyperGroup
 
-from asyncsnip import __version__, query, render
+from asyncsnip import __version__, completion, query, render
 from asyncsnip.catalog import Catalog, load, user_catalog_path
 from asyncsnip.errors import AsyncsnipError, ExitCode, UsageError
 from asyncsnip.term import ColorMode, Style, decide, stderr_is_terminal
@@ -25,10 +28,32 @@ class View(StrEnum):
     code = "code"
 
 
+class _ZshComplete(ZshComplete):
+    source_template = completion.ZSH_SCRIPT
+
+    def format_completion(self, item: CompletionItem) -> str:
+        return completion.zsh_item(item.value, item.help or "")
+
+
+class _FishComplete(FishComplete):
+    def format_completion(self, item: CompletionItem) -> str:
+        return completion.fish_item(item.value, item.help or "")
+
+
+def _completion_classes() -> None:
+    """Typer's zsh and fish classes, printing descriptions as they are (Typer renders them
+    through rich, which costs a rich import per TAB and eats `[...]`), and a zsh script that
+    also completes on the first TAB when it is autoloaded from fpath."""
+    add_completion_class(_ZshComplete, "zsh")
+    add_completion_class(_FishComplete, "fish")
+    _completion_shared._completion_scripts["zsh"] = completion.ZSH_SCRIPT
+
+
 class _Group(TyperGroup):
     """Runs the app and turns every expected failure into one stderr line and an exit code."""
 
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _completion_classes()
         kwargs["standalone_mode"] = False
         kwargs.setdefault("prog_name", "asyncsnip")
         try:
@@ -38,6 +63,8 @@ class _Group(TyperGroup):
                 raise
             render.error(exc.message, exc.hint)
             code = exc.code
+        except click.exceptions.NoArgsIsHelpError:
+            code = ExitCode.USAGE  # the help was printed; there is no error to add
         except click.ClickException as exc:
             render.error(exc.format_message(), _usage_hint(exc))
             code = exc.exit_code
@@ -128,12 +155,55 @@ def _state(ctx: typer.Context) -> State:
     return state
 
 
+def _index(ctx: click.Context) -> completion.Index:
+    """The loaded catalogs as completion sees them; nothing at all if one is broken."""
+    root = ctx.find_root().params
+    try:
+        catalog = load(builtin=not root.get("no_builtin"), extra=root.get("catalog") or [])
+    except AsyncsnipError:
+        return completion.Index()
+    return completion.Index.of(catalog)
+
+
+def _complete_id(ctx: click.Context, incomplete: str) -> list[completion.Candidate]:
+    return completion.ids(_index(ctx))
+
+
+def _complete_ids(ctx: click.Context, incomplete: str) -> list[completion.Candidate]:
+    return completion.ids(_index(ctx), ctx.params.get("ids") or ())
+
+
+def _complete_query(ctx: click.Context, incomplete: str) -> list[completion.Candidate]:
+    return completion.queries(_index(ctx))
+
+
+def _complete_tag(ctx: click.Context, incomplete: str) -> list[completion.Candidate]:
+    return completion.tags(_index(ctx), ctx.params.get("tag") or ())
+
+
+def _complete_section(ctx: click.Context, incomplete: str) -> list[completion.Candidate]:
+    return completion.sections(_index(ctx))
+
+
 TagOption = Annotated[
     list[str] | None,
-    typer.Option("--tag", "-t", metavar="TAG", help="Only snippets with this tag (repeatable)."),
+    typer.Option(
+        "--tag",
+        "-t",
+        metavar="TAG",
+        help="Only snippets with this tag (repeatable).",
+        autocompletion=_complete_tag,
+    ),
 ]
 SectionOption = Annotated[
-    str | None, typer.Option("--section", "-s", metavar="SECTION", help="Only this section.")
+    str | None,
+    typer.Option(
+        "--section",
+        "-s",
+        metavar="SECTION",
+        help="Only this section.",
+        autocompletion=_complete_section,
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead.")]
 
@@ -173,7 +243,12 @@ def tags(ctx: typer.Context, json: JsonOption = False) -> None:
 def show(
     ctx: typer.Context,
     query_: Annotated[
-        str, typer.Argument(metavar="QUERY", help="A tag, snippet id, section id or search text.")
+        str,
+        typer.Argument(
+            metavar="QUERY",
+            help="A tag, snippet id, section id or search text.",
+            autocompletion=_complete_query,
+        ),
     ],
     view: Annotated[
         View,
@@ -199,7 +274,7 @@ def doctor(ctx: typer.Context) -> None:
     rows, ok = facts(state.builtin, state.catalogs, state.style)
     render.doctor(state.style, rows)
     if not ok:
-        raise typer.Exit(ExitCode.USAGE)
+        raise UsageError("a catalog is invalid: see the problems listed above")
 
 
 TimeoutOption = Annotated[
@@ -213,7 +288,9 @@ TimeoutOption = Annotated[
 @app.command("run")
 def run_(
     ctx: typer.Context,
-    snippet_id: Annotated[str, typer.Argument(metavar="ID", help="The snippet to run.")],
+    snippet_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The snippet to run.", autocompletion=_complete_id)
+    ],
     timeout: TimeoutOption = None,
     python: Annotated[
         str | None,
@@ -246,7 +323,11 @@ def check(
     ctx: typer.Context,
     ids: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[ID]...", help="Snippets to check [default: all]."),
+        typer.Argument(
+            metavar="[ID]...",
+            help="Snippets to check [default: all].",
+            autocompletion=_complete_ids,
+        ),
     ] = None,
     tag: TagOption = None,
     section: SectionOption = None,
@@ -292,6 +373,72 @@ def check(
     else:
         render.check_report(state.style, results, counts, took)
     raise typer.Exit(runs.exit_code(results))
+
+
+@app.command()
+def copy(
+    ctx: typer.Context,
+    snippet_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The snippet to copy.", autocompletion=_complete_id)
+    ],
+) -> None:
+    """Put a snippet's code on the clipboard (X11, Wayland, macOS, Windows, or OSC 52)."""
+    from asyncsnip import clipboard
+
+    snippet = query.get(_state(ctx).catalog, snippet_id)
+    where = clipboard.copy(snippet.code, ident=snippet.id)
+    sys.stderr.write(f"asyncsnip: copied the code of '{snippet.id}' to {where}\n")
+
+
+class Format(StrEnum):
+    markdown = "markdown"
+    text = "text"
+    json = "json"
+    toml = "toml"
+    html = "html"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    compact: Annotated[
+        bool, typer.Option(help="The one-page sheet: title, code and one line each.")
+    ] = False,
+    format_: Annotated[
+        Format, typer.Option("--format", "-f", help="Document format.")
+    ] = Format.markdown,
+    tag: TagOption = None,
+    section: SectionOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically)."),
+    ] = None,
+    copy_: Annotated[
+        bool, typer.Option("--copy", help="Put the document on the clipboard.")
+    ] = False,
+) -> None:
+    """The catalog, or a selection, as one document: `asyncsnip export --compact > asyncio.md`.
+
+    Output is deterministic; `--format toml` is itself a catalog; `--format html` is one
+    self-contained printable page.
+    """
+    from asyncsnip.export import export as build
+
+    state = _state(ctx)
+    chosen = query.select(state.catalog, tag or [], section)
+    document = build(state.catalog, chosen, format_.value, compact)
+    if output is not None:
+        from asyncsnip.files import write_atomic
+
+        write_atomic(output, document.encode("utf-8"))
+        sys.stderr.write(f"asyncsnip: wrote {len(chosen)} snippets to {output}\n")
+    if copy_:
+        from asyncsnip import clipboard
+
+        where = clipboard.copy(document)
+        sys.stderr.write(f"asyncsnip: copied the {format_.value} document to {where}\n")
+    if output is None and not copy_:
+        render.write(document)
 
 
 @app.command()
