@@ -1,6 +1,6 @@
 """Whole-process timings of asyncsnip's hot paths, as ratios to `python -c pass`.
 
-Usage: .venv/bin/python bench/run.py [--runs 15] [--json out.json] [--skip-check]
+Usage: .venv/bin/python bench/run.py [--runs 15] [--json out.json] [--skip-check] [--skip-scale]
 
 Every figure is the median wall time of --runs runs of a fresh process, measured in the same
 run as the floor (`python -c pass` with the same interpreter), so the ratios hold on any
@@ -17,13 +17,14 @@ import pty
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 PYTHON = sys.executable
-ASYNCSNIP = [PYTHON, "-m", "asyncsnip"]
+ASYNCSNIP = [str(Path(PYTHON).parent / "asyncsnip")]  # the console script users run
 
 
 def timed_pipe(argv: list[str], env: dict[str, str]) -> float:
@@ -59,25 +60,82 @@ def median(measure: Callable[[], float], runs: int) -> float:
     return statistics.median(measure() for _ in range(runs))
 
 
-def startup_cases() -> dict[str, tuple[list[str], Callable[..., float], dict[str, str]]]:
+def bench_env() -> dict[str, str]:
+    """The user's environment, minus what would distort it: bytecode caches are written
+    (as after a real install), colour is not forced off."""
     env = dict(os.environ, COLUMNS="100")
-    env.pop("NO_COLOR", None)
+    for name in ("NO_COLOR", "PYTHONDONTWRITEBYTECODE", "ASYNCSNIP_CATALOG", "_ASYNCSNIP_COMPLETE"):
+        env.pop(name, None)
+    return env
+
+
+Case = tuple[list[str], Callable[..., float], dict[str, str]]
+
+
+def completion_env(env: dict[str, str], line: str) -> dict[str, str]:
+    """A bash completion request, as the generated bash script makes it."""
+    words = line.split(" ")
+    return dict(
+        env, _ASYNCSNIP_COMPLETE="complete_bash", COMP_WORDS=line, COMP_CWORD=str(len(words) - 1)
+    )
+
+
+def startup_cases(env: dict[str, str]) -> dict[str, Case]:
     return {
         "python -c pass (floor)": ([PYTHON, "-c", "pass"], timed_pipe, env),
+        "completion: `asyncsnip run ` TAB (bash)": (
+            ASYNCSNIP,
+            timed_pipe,
+            completion_env(env, "asyncsnip run "),
+        ),
         "show gather (piped)": ([*ASYNCSNIP, "show", "gather"], timed_pipe, env),
         "show gather (terminal)": ([*ASYNCSNIP, "show", "gather"], timed_pty, env),
         "list (piped)": ([*ASYNCSNIP, "list"], timed_pipe, env),
+        "export --compact (piped)": ([*ASYNCSNIP, "export", "--compact"], timed_pipe, env),
         "run hello-world": ([*ASYNCSNIP, "run", "hello-world"], timed_pipe, env),
     }
 
 
-def measure_startup(runs: int) -> list[dict[str, object]]:
+def scale_cases(env: dict[str, str]) -> dict[str, Case]:
+    return {
+        "python -c pass (floor)": ([PYTHON, "-c", "pass"], timed_pipe, env),
+        "list": ([*ASYNCSNIP, "list"], timed_pipe, env),
+        "show gather": ([*ASYNCSNIP, "show", "gather"], timed_pipe, env),
+        "completion: `asyncsnip run ` TAB": (
+            ASYNCSNIP,
+            timed_pipe,
+            completion_env(env, "asyncsnip run "),
+        ),
+    }
+
+
+def measure(cases: dict[str, Case], runs: int) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     floor = 0.0
-    for name, (argv, how, env) in startup_cases().items():
+    for name, (argv, how, env) in cases.items():
         seconds = median(lambda argv=argv, how=how, env=env: how(argv, env), runs)
         floor = floor or seconds
         rows.append({"case": name, "median_ms": round(seconds * 1000, 1), "ratio": seconds / floor})
+    return rows
+
+
+def measure_scale(runs: int) -> list[dict[str, object]]:
+    """list, show and completion with 1,000 and 10,000 user snippets, against built-in only."""
+    from generate_catalog import write_catalog
+
+    rows: list[dict[str, object]] = []
+    baseline: dict[str, float] = {}
+    for size in (0, 1_000, 10_000):
+        with tempfile.TemporaryDirectory() as config:
+            env = dict(bench_env(), XDG_CONFIG_HOME=config)
+            if size:
+                write_catalog(Path(config) / "asyncsnip" / "snippets.toml", size)
+            for row in measure(scale_cases(env), runs)[1:]:
+                ms = float(str(row["median_ms"]))
+                baseline.setdefault(str(row["case"]), ms)
+                row["case"] = f"{row['case']}, {size:,} user snippets"
+                row["ratio"] = ms / baseline[str(row["case"]).rsplit(",", 1)[0]]
+                rows.append(row)
     return rows
 
 
@@ -86,7 +144,7 @@ def measure_check(runs: int) -> list[dict[str, object]]:
     report = json.loads(_check_json([]))
     durations = {r["id"]: r["duration_s"] for r in report["results"] if r["status"] != "skipped"}
     longest = max(durations, key=durations.__getitem__)
-    alone = median(lambda: timed_pipe([*ASYNCSNIP, "run", longest], dict(os.environ)), runs)
+    alone = median(lambda: timed_pipe([*ASYNCSNIP, "run", longest], bench_env()), runs)
     wall = median(lambda: _timed_check([]), max(3, runs // 3))
     one_by_one = _timed_check(["--jobs", "1"])
     return [
@@ -104,7 +162,7 @@ def measure_check(runs: int) -> list[dict[str, object]]:
 
 def _check_json(extra: list[str]) -> str:
     argv = [*ASYNCSNIP, "check", "--json", *extra]
-    return subprocess.run(argv, capture_output=True, text=True, check=False).stdout
+    return subprocess.run(argv, capture_output=True, text=True, env=bench_env()).stdout
 
 
 def _timed_check(extra: list[str]) -> float:
@@ -117,8 +175,8 @@ def _timed_check(extra: list[str]) -> float:
     return took
 
 
-def table(rows: list[dict[str, object]]) -> str:
-    lines = ["| case | median | ratio |", "|---|---:|---:|"]
+def table(rows: list[dict[str, object]], ratio: str = "ratio") -> str:
+    lines = [f"| case | median | {ratio} |", "|---|---:|---:|"]
     for row in rows:
         ratio = f"{row['ratio']:.1f}x" if "ratio" in row else ""
         lines.append(f"| {row['case']} | {row['median_ms']} ms | {ratio} |")
@@ -129,11 +187,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs per case (median taken)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    parser.add_argument("--skip-check", action="store_true", help="only start-up cases")
+    parser.add_argument("--skip-check", action="store_true", help="leave out check")
+    parser.add_argument("--skip-scale", action="store_true", help="leave out the large catalogs")
     args = parser.parse_args()
-    startup = measure_startup(args.runs)
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPUs, {args.runs} runs each\n")
-    print(table(startup))
+    startup = measure(startup_cases(bench_env()), args.runs)
+    print(table(startup, "x floor"))
+    scale = [] if args.skip_scale else measure_scale(args.runs)
+    if scale:
+        print()
+        print(table(scale, "x built-in only"))
     check = [] if args.skip_check else measure_check(args.runs)
     if check:
         print()
@@ -144,7 +207,8 @@ def main() -> None:
             f"{last['speedup_vs_one_by_one']:.1f}x faster than one after another"
         )
     if args.json:
-        args.json.write_text(json.dumps({"startup": startup, "check": check}, indent=2) + "\n")
+        figures = {"startup": startup, "scale": scale, "check": check}
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":
