@@ -49,7 +49,16 @@ def _user_catalog_state() -> str:
     path = user_catalog_path()
     if not path.exists():
         return f"{path} (not created yet; 'asyncsnip add' creates it)"
-    return f"{path} (exists)"
+    from asyncsnip.validate import parse, read_text
+
+    text, reason = read_text(path)
+    if text is None:
+        return f"{path} (invalid: {reason})"
+    parsed = parse(text, path)
+    if parsed.problems:
+        return f"{path} (invalid: {len(parsed.problems)} problem(s), listed above)"
+    count = len(parsed.snippets)
+    return f"{path} ({count} snippet{'' if count == 1 else 's'})"
 
 
 def _clipboard() -> str:

@@ -230,7 +230,7 @@ def _locate(text: str) -> dict[str, list[dict[str, int]]]:
     found: dict[str, list[dict[str, int]]] = {"snippets": [], "sections": []}
     current: dict[str, int] | None = None
     open_string: str | None = None
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         if open_string:
             if open_string in line:
                 open_string = None
@@ -248,7 +248,8 @@ def _locate(text: str) -> dict[str, list[dict[str, int]]]:
             continue
         if current is not None:
             current.setdefault(key[1].strip("\"'"), number)
+        value = key[2].strip()
         for delimiter in ("'''", '"""'):
-            if key[2].count(delimiter) == 1:
+            if value.startswith(delimiter) and value.count(delimiter) == 1:
                 open_string = delimiter
     return found

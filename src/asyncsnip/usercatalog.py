@@ -1,0 +1,295 @@
+"""Writing the user catalog safely: append or cut one [[snippets]] table, never lose data.
+
+Each change is made under a lock, written to a temporary file that is parsed again and compared
+with what was meant, then put in place with os.replace; the user's own text stays as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import re
+import secrets
+import stat
+import sys
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from asyncsnip import validate
+from asyncsnip.errors import CatalogError, UsageError
+from asyncsnip.paths import user_catalog_path
+
+Doc = dict[str, Any]
+NEW_FILE = "version = 1\n"
+_CANDIDATE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SNIPPETS = re.compile(r"""[ \t]*\[\[[ \t]*(snippets|"snippets"|'snippets')[ \t]*\]\]""")
+
+
+def read_code(code_file: str | None) -> str:
+    """The code from PATH, or stdin for '-' (or when stdin is not a terminal), exactly."""
+    if code_file is None:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UsageError("no code given", hint="pass --code-file PATH, or '-' for stdin")
+        code_file = "-"
+    if code_file == "-":
+        return _decode(sys.stdin.buffer.read(), "stdin")
+    try:
+        data = Path(code_file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{code_file}: cannot read the code ({exc.strerror or exc})") from None
+    return _decode(data, code_file)
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UsageError(f"{name}:{line}: the code is not UTF-8 text") from None
+
+
+def new_table(
+    ident: str,
+    title: str,
+    tags: list[str],
+    code: str,
+    *,
+    section: str | None,
+    summary: str | None,
+    notes: str | None,
+    python: str | None,
+) -> dict[str, Any]:
+    """The snippet table with only the given fields; a UsageError lists every problem."""
+    fields: dict[str, Any] = {"id": ident, "title": title, "section": section}
+    fields |= {"summary": summary, "tags": list(tags), "python": python}
+    fields |= {"notes": notes, "code": code}
+    table = {name: value for name, value in fields.items() if value is not None}
+    problems = validate.check_snippet(table) + _text_problems(table)
+    if section is not None and not problems:
+        problems += _section_problems(ident, section)
+    if problems:
+        raise UsageError("\n".join(problems), hint="nothing was written")
+    return table
+
+
+def _text_problems(table: dict[str, Any]) -> list[str]:
+    """Undecodable bytes given on the command line (surrogate escapes) cannot be written."""
+    bad = [name for name, value in table.items() if _SURROGATE.search("".join(value))]
+    return [f"snippet '{table['id']}', field '{name}': is not valid UTF-8 text" for name in bad]
+
+
+def _section_problems(ident: str, section: str) -> list[str]:
+    """A section the catalogs loaded by default do not define would break every command."""
+    from asyncsnip.catalog import load
+
+    if section in load().sections:
+        return []
+    return [
+        f"snippet '{ident}', field 'section': section '{section}' is not defined by the "
+        "built-in catalog, your user catalog or $ASYNCSNIP_CATALOG"
+    ]
+
+
+def add(table: dict[str, Any], replace: bool) -> Path:
+    """Append the table to the user catalog; with replace, cut a table with its id first."""
+    path = user_catalog_path()
+    ident = table["id"]
+    with _locked(path):
+        old, doc = _current(path)
+        present = any(t["id"] == ident for t in doc.get("snippets", []))
+        if present and not replace:
+            raise UsageError(f"'{ident}' is in {path} already", hint="add --force to replace it")
+        base = _cut(old, doc, ident, path) if present else old or NEW_FILE
+        expected = _drop(doc, ident) if old else tomllib.loads(NEW_FILE)
+        expected["snippets"] = [*expected.get("snippets", []), table]
+        _save(path, _append(base, table), expected, backup=old if present else None)
+    return path
+
+
+def remove(ident: str) -> Path:
+    """Cut one snippet's table out of the user catalog; the previous file becomes .bak."""
+    path = user_catalog_path()
+    with _locked(path):
+        old, doc = _current(path)
+        if not any(t["id"] == ident for t in doc.get("snippets", [])):
+            raise UsageError(f"'{ident}' is not in your user catalog ({path})")
+        text = _cut(old, doc, ident, path)
+        _save(path, text, _drop(doc, ident), backup=old)
+    return path
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One writer at a time; any OS failure becomes one clear line (nothing was changed)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.with_name(f"{path.name}.lock"), "a") as lock:
+            _flock(lock.fileno())
+            yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise UsageError(
+            f"{path}: not written: {reason}{where}", hint="it was left as it was"
+        ) from exc
+
+
+def _flock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, but each write still replaces the file whole
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _current(path: Path) -> tuple[str, Doc]:
+    """The catalog's text and document; one that does not parse is never written over."""
+    if not path.exists():
+        return "", {}
+    text, reason = validate.read_text(path)
+    problems = [reason or str(path)] if text is None else validate.parse(text, path).problems
+    if text is None or problems:
+        raise CatalogError([*problems, f"{path}: not changed; fix this file first"])
+    return text, tomllib.loads(text)
+
+
+def _drop(doc: Doc, ident: str) -> Doc:
+    """The document without the snippet `ident` (and without an empty snippets list)."""
+    result = {key: value for key, value in doc.items() if key != "snippets"}
+    rest = [t for t in doc.get("snippets", []) if t["id"] != ident]
+    return result | ({"snippets": rest} if rest else {})
+
+
+def _append(text: str, table: dict[str, Any]) -> str:
+    """The text, untouched, then a blank line and the table."""
+    gap = "" if not text or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
+    return text + gap + _serialise(table)
+
+
+def _serialise(table: dict[str, Any]) -> str:
+    """A [[snippets]] block; tomli-w's multi-line strings turn \\r\\n into \\n, so text with a
+    carriage return is written as escaped one-line strings instead."""
+    multiline = not any("\r" in value for value in table.values() if isinstance(value, str))
+    return tomli_w.dumps({"snippets": [table]}, multiline_strings=multiline)
+
+
+def _cut(text: str, doc: Doc, ident: str, path: Path) -> str:
+    """The text without the table of snippet `ident`; every other byte is kept."""
+    spans = _snippet_spans(text)
+    tables = doc.get("snippets", [])
+    index = next(i for i, table in enumerate(tables) if table["id"] == ident)
+    if len(spans) == len(tables):
+        start, end = spans[index]
+        result = text[:start] + text[end:]
+        if _load(result) == _drop(doc, ident):
+            return result
+    raise UsageError(
+        f"{path}: cannot find the table of '{ident}' safely; nothing was changed",
+        hint="remove it by hand (each snippet should be its own [[snippets]] table)",
+    )
+
+
+def _snippet_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each [[snippets]] table, from its header to the next one,
+    leaving to the next table the comments just above it."""
+    starts = [*_table_starts(text), len(text)]
+    return [
+        (here, _cut_end(text, here, after))
+        for here, after in itertools.pairwise(starts)
+        if _SNIPPETS.match(text, here)
+    ]
+
+
+def _table_starts(text: str) -> list[int]:
+    """Offsets of the table header lines: lines starting with '[' that begin a statement
+    (what comes before them parses), not lines inside a multi-line string or array."""
+    found: list[int] = []
+    last = 0
+    for match in _CANDIDATE.finditer(text):
+        if _load(text[last : match.start()]) is not None:
+            found.append(match.start())
+            last = match.start()
+    return found
+
+
+def _cut_end(text: str, start: int, end: int) -> int:
+    """Where a table's text ends: before the comment lines that lead into what follows."""
+    lines = [start + m.start() for m in re.finditer("^", text[start:end], re.MULTILINE)]
+    trailing: list[int] = []
+    for offset in reversed(lines):
+        line = text[offset:end].split("\n", 1)[0].strip()
+        if line and not line.startswith("#"):
+            break
+        trailing.insert(0, offset)
+    for offset in trailing:
+        is_comment = text[offset:end].lstrip(" \t").startswith("#")
+        if is_comment and _load(text[start:offset]) is not None:
+            return offset
+    return end
+
+
+def _load(text: str) -> Doc | None:
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return None
+
+
+def _save(path: Path, text: str, expected: Doc, backup: str | None) -> None:
+    """Back up the previous text if asked, then replace the catalog with a checked copy."""
+    target = path.resolve()
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+    if backup is not None:
+        bak = path.with_name(f"{path.name}.bak").resolve()
+        _write_atomic(bak, backup, mode, lambda _: None)
+    _write_atomic(target, text, mode, lambda written: _verify(written, expected, path))
+
+
+def _verify(written: Path, expected: Doc, path: Path) -> None:
+    """The written file must be a valid catalog holding exactly the expected document."""
+    text, reason = validate.read_text(written)
+    problems = [reason or str(written)] if text is None else validate.parse(text, path).problems
+    if text is not None and not problems and _load(text) != expected:
+        problems = [f"{path}: the edited text does not hold what was meant"]
+    if problems:
+        raise CatalogError([*problems, f"{path}: not changed (a bug in asyncsnip: report it)"])
+
+
+def _write_atomic(target: Path, text: str, mode: int | None, check: Callable[[Path], None]) -> None:
+    """Write a temporary file beside `target`, fsync it, check it, then os.replace."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(temporary, flags, 0o666 if mode is None else mode)
+    try:
+        with open(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        check(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_directory(target.parent)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable (POSIX only; it already happened either way)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
