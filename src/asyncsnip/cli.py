@@ -16,8 +16,9 @@ from typer._completion_classes import FishComplete, ZshComplete
 from typer.core import TyperGroup
 
 from asyncsnip import __version__, completion, query, render
-from asyncsnip.catalog import Catalog, load, user_catalog_path
+from asyncsnip.catalog import Catalog, load
 from asyncsnip.errors import AsyncsnipError, ExitCode, UsageError
+from asyncsnip.paths import BUILTIN
 from asyncsnip.term import ColorMode, Style, decide, stderr_is_terminal
 
 
@@ -510,12 +511,11 @@ def remove(
     """Remove a snippet from your user catalog (the previous file is kept as .bak)."""
     from asyncsnip import usercatalog
 
-    state = _state(ctx)
-    snippet = query.get(state.catalog, snippet_id)
-    if snippet.source != str(user_catalog_path()):
+    snippet = query.get(_state(ctx).catalog, snippet_id)
+    if snippet.source == BUILTIN:
         raise UsageError(
-            f"'{snippet_id}' is not in your user catalog ({snippet.source})",
-            hint="only snippets added with 'asyncsnip add' can be removed",
+            f"'{snippet_id}' is a built-in snippet and cannot be removed",
+            hint="to replace it, add your own with the same id and --force",
         )
     path = usercatalog.remove(snippet_id)
     sys.stderr.write(f"asyncsnip: removed '{snippet_id}' from {path}\n")
