@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from asyncsnip.matching import diff, line_matches, matches, normalise
@@ -144,5 +144,9 @@ def test_changing_a_line_breaks_an_exact_match(lines: list[str], index: int, oth
 @settings(max_examples=200)
 @given(plain_line, plain_line, plain_line)
 def test_inline_ellipsis_matches_any_infix(prefix: str, infix: str, suffix: str) -> None:
-    """prefix...suffix matches prefix + any text without newline + suffix."""
+    """prefix...suffix matches prefix + any text without newline + suffix.
+
+    (A dot next to the wildcard makes the pattern ambiguous: `a....` is read as `a.` then
+    `...`? or `a` then `...` then `.`? Such patterns are left out.)"""
+    assume(not prefix.endswith(".") and not suffix.startswith("."))
     assert line_matches(f"{prefix}...{suffix}", prefix + infix + suffix)

@@ -329,7 +329,7 @@ def test_remove_of_a_builtin_id_is_refused(cli: Invoke) -> None:
     """Built-in snippets cannot be removed: exit 2, and no file appears."""
     result = cli("remove", "gather-results")
     assert result.exit_code == 2
-    assert "not in your user catalog (builtin)" in result.stderr
+    assert "is a built-in snippet and cannot be removed" in result.stderr
     result = cli("remove", "no-such-snippet")
     assert result.exit_code == 2
 
