@@ -160,7 +160,8 @@ def _index(ctx: click.Context) -> completion.Index:
     """The loaded catalogs as completion sees them; nothing at all if one is broken."""
     root = ctx.find_root().params
     try:
-        catalog = load(builtin=not root.get("no_builtin"), extra=root.get("catalog") or [])
+        extra = [Path(path) for path in root.get("catalog") or ()]
+        catalog = load(builtin=not root.get("no_builtin"), extra=extra)
     except AsyncsnipError:
         return completion.Index()
     return completion.Index.of(catalog)
@@ -168,6 +169,10 @@ def _index(ctx: click.Context) -> completion.Index:
 
 def _complete_id(ctx: click.Context, incomplete: str) -> list[completion.Candidate]:
     return completion.ids(_index(ctx))
+
+
+def _complete_removable(ctx: click.Context, incomplete: str) -> list[completion.Candidate]:
+    return completion.removable(_index(ctx))
 
 
 def _complete_ids(ctx: click.Context, incomplete: str) -> list[completion.Candidate]:
@@ -505,7 +510,10 @@ def _record(state: State, table: dict[str, Any]) -> str:
 def remove(
     ctx: typer.Context,
     snippet_id: Annotated[
-        str, typer.Argument(metavar="ID", help="A snippet of your user catalog.")
+        str,
+        typer.Argument(
+            metavar="ID", help="A snippet of your user catalog.", autocompletion=_complete_removable
+        ),
     ],
 ) -> None:
     """Remove a snippet from your user catalog (the previous file is kept as .bak)."""

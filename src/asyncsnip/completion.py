@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from asyncsnip.paths import BUILTIN
+
 if TYPE_CHECKING:
     from asyncsnip.catalog import Catalog
 
@@ -49,12 +51,16 @@ class Index:
         self.snippets: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.sections: dict[str, str] = {}
         self.section_refs: set[str] = set()
+        self.builtin: set[str] = set()  # ids whose winning definition is the built-in one
 
-    def add(self, sections: Iterable[dict[str, Any]], snippets: Iterable[dict[str, Any]]) -> None:
+    def add(
+        self, sections: Iterable[dict[str, Any]], snippets: Iterable[dict[str, Any]], builtin: bool
+    ) -> None:
         """Layer one catalog file's tables over what is there (later ones win)."""
         self.sections.update((t["id"], t["title"]) for t in sections)
         for t in snippets:
             self.snippets[t["id"]] = (t["title"], tuple(t["tags"]))
+            (self.builtin.add if builtin else self.builtin.discard)(t["id"])
             if "section" in t:
                 self.section_refs.add(t["section"])
 
@@ -63,6 +69,7 @@ class Index:
         index = cls()
         index.sections = {i: section.title for i, section in catalog.sections.items()}
         index.snippets = {i: (s.title, s.tags) for i, s in catalog.snippets.items()}
+        index.builtin = {i for i, s in catalog.snippets.items() if s.source == BUILTIN}
         return index
 
     def valid(self) -> bool:
@@ -72,6 +79,11 @@ class Index:
 
 def ids(index: Index, exclude: Sequence[str] = ()) -> list[Candidate]:
     return [(i, title) for i, (title, _) in index.snippets.items() if i not in exclude]
+
+
+def removable(index: Index) -> list[Candidate]:
+    """For `remove`: the ids that do not come from the built-in catalog."""
+    return ids(index, tuple(index.builtin))
 
 
 def tags(index: Index, exclude: Sequence[str] = ()) -> list[Candidate]:
@@ -139,7 +151,7 @@ VALUED = {
     "export": {"--format", "--tag", "-t", "--section", "-s", "--output"},
 }
 FLAGS = {"--json", "--compact", "--copy"}
-SINGLE_ID = {"run", "copy", "remove"}
+SINGLE_ID = {"run": "ids", "copy": "ids", "remove": "removable"}
 
 
 def fast_complete() -> bool:
@@ -226,7 +238,7 @@ def _kind(command: str, rest: list[str]) -> str | None:
     if positionals is None:
         return None
     if command in SINGLE_ID:
-        return "ids" if not positionals else None
+        return SINGLE_ID[command] if not positionals else None
     if command == "check":
         return "check-ids"
     if command == "show":
@@ -257,6 +269,7 @@ def _candidates(kind: str, index: Index, given: list[str]) -> list[Candidate]:
         return ids(index, given)
     table = {
         "ids": lambda: ids(index),
+        "removable": lambda: removable(index),
         "sections": lambda: sections(index),
         "queries": lambda: queries(index),
         "views": lambda: choices(VIEWS),
@@ -288,7 +301,7 @@ def load_index(builtin: bool, extra: list[Path]) -> Index | None:
     from asyncsnip.paths import catalog_paths
 
     index = Index()
-    for _, path, required in catalog_paths(builtin, extra):
+    for label, path, required in catalog_paths(builtin, extra):
         try:
             stat = path.stat()
         except OSError:
@@ -298,5 +311,5 @@ def load_index(builtin: bool, extra: list[Path]) -> Index | None:
         cached = cache.get(path, stat)
         if cached is None:
             return None
-        index.add(cached[0], cached[1])
+        index.add(cached[0], cached[1], builtin=label == BUILTIN)
     return index if index.valid() else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,8 @@ def write(text: str) -> None:
 
 
 def write_json(data: Any) -> None:
+    import json
+
     write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 

@@ -1,0 +1,169 @@
+"""Completion requests as the shells make them: the fast path against Typer's own answers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data"
+FAST = [sys.executable, "-c", "from asyncsnip.__main__ import main; main()"]
+TYPER = [sys.executable, "-c", "from asyncsnip.cli import run; run()"]
+
+LINES = [
+    "asyncsnip ",
+    "asyncsnip sh",
+    "asyncsnip show ",
+    "asyncsnip show gath",
+    "asyncsnip show q",
+    "asyncsnip show --view ",
+    "asyncsnip show -v c",
+    "asyncsnip show gather ",
+    "asyncsnip show --json gat",
+    "asyncsnip run ",
+    "asyncsnip run gather-r",
+    "asyncsnip run --timeout 3 hel",
+    "asyncsnip run --json ",
+    "asyncsnip run --python ",
+    "asyncsnip run gather-results ",
+    "asyncsnip run -",
+    "asyncsnip run --",
+    "asyncsnip copy ",
+    "asyncsnip copy task",
+    "asyncsnip remove ",
+    "asyncsnip check ",
+    "asyncsnip check gather-results ",
+    "asyncsnip check gather-results gather-r",
+    "asyncsnip check --tag ",
+    "asyncsnip check -t queue --tag q",
+    "asyncsnip check --section ",
+    "asyncsnip check -s ",
+    "asyncsnip check --jobs 4 ",
+    "asyncsnip list --tag ",
+    "asyncsnip list --tag gather --tag ",
+    "asyncsnip list --tag gather -t ti",
+    "asyncsnip list --section q",
+    "asyncsnip list --search ",
+    "asyncsnip export --format ",
+    "asyncsnip export --format m",
+    "asyncsnip export --compact --tag ",
+    "asyncsnip export --section ",
+    "asyncsnip --no-builtin run ",
+    "asyncsnip --color ",
+    "asyncsnip --color never show gath",
+    "asyncsnip --catalog {good} run ",
+    "asyncsnip --no-builtin --catalog {good} show ",
+    "asyncsnip --catalog {good} list --tag ",
+    "asyncsnip nosuchcommand ",
+    "asyncsnip run 'quo",
+    "asyncsnip list --tag=ga",
+]
+
+
+def _xdg() -> dict[str, str]:
+    return {k: os.environ[k] for k in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME") if k in os.environ}
+
+
+def request(argv: list[str], shell: str, line: str, action: str = "get-args") -> tuple[int, str]:
+    """One completion request, with the variables the generated script sets."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **_xdg()}
+    env["_ASYNCSNIP_COMPLETE"] = f"complete_{shell}"
+    if shell == "bash":
+        words = line.split(" ")
+        env.update(COMP_WORDS=line, COMP_CWORD=str(len(words) - 1))
+    else:
+        env["_TYPER_COMPLETE_ARGS"] = line
+        env["_TYPER_COMPLETE_FISH_ACTION"] = action
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.stderr == ""
+    return proc.returncode, proc.stdout
+
+
+@pytest.fixture(autouse=True)
+def warm_cache() -> None:
+    """Fill the parsed-catalog cache first, so the fast path has something to answer from."""
+    subprocess.run([*TYPER, "--catalog", str(DATA / "good.toml"), "list"], capture_output=True)
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_fast_path_answers_exactly_as_typer(shell: str) -> None:
+    """For every input line, the fast path prints what Typer's completion prints."""
+    differences = []
+    for template in LINES:
+        line = template.format(good=DATA / "good.toml")
+        actions = ["get-args", "is-args"] if shell == "fish" else ["get-args"]
+        for action in actions:
+            fast = request(FAST, shell, line, action)
+            typer = request(TYPER, shell, line, action)
+            if fast != typer:
+                differences.append((line, action, fast, typer))
+    assert differences == []
+
+
+def test_candidates_are_the_ones_a_user_expects() -> None:
+    """Spot checks written by hand: ids for run, gather things for show, tags minus given."""
+    _, ids = request(FAST, "bash", "asyncsnip run gather-r")
+    assert ids.split() == ["gather-results", "gather-return-exceptions"]
+    _, tags = request(FAST, "bash", "asyncsnip list --tag gather --tag gath")
+    assert tags.split() == []
+    _, views = request(FAST, "bash", "asyncsnip show --view ")
+    assert views.split() == ["standard", "detailed", "compact", "code"]
+    _, described = request(FAST, "fish", "asyncsnip run gather-res")
+    assert described == "gather-results\tRun coroutines concurrently with gather\n"
+
+
+def test_fast_path_is_taken_for_ids() -> None:
+    """An id request is answered without importing Typer or rich (and so, fast)."""
+    code = (
+        "import sys; from asyncsnip.__main__ import main; main(); "
+        "sys.stderr.write(' '.join(m for m in ('typer', 'click', 'rich', 'tomllib')"
+        " if m in sys.modules))"
+    )
+    env_line = "asyncsnip run "
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(Path.home()),
+            **_xdg(),
+            "_ASYNCSNIP_COMPLETE": "complete_bash",
+            "COMP_WORDS": env_line,
+            "COMP_CWORD": "2",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    assert "gather-results" in proc.stdout.split()
+    assert proc.stderr == ""
+
+
+def test_broken_catalog_gives_no_candidates_and_no_noise(tmp_path: Path) -> None:
+    """A catalog that does not load: no candidates, nothing on stderr, no traceback."""
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[snippets]]\nid = 'x'\n")
+    for argv in (FAST, TYPER):
+        code, out = request(argv, "bash", f"asyncsnip --catalog {broken} run ")
+        assert (code, out) == (0, "\n")
+
+
+def test_scripts_are_current() -> None:
+    """completions/ holds exactly what the program generates now."""
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "completions" / "generate.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_zsh_script_completes_when_autoloaded() -> None:
+    """The zsh script runs the completion itself when compinit autoloads it as _asyncsnip."""
+    text = (REPO / "completions" / "_asyncsnip").read_text()
+    assert text.startswith("#compdef asyncsnip\n")
+    assert '"${funcstack[1]}" == "_asyncsnip"' in text
