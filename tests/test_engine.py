@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import signal
 import subprocess
 import sys
@@ -313,3 +315,83 @@ def test_check_exit_zero_when_only_skipped_and_passed() -> None:
     """Skipped is not a failure."""
     proc = asyncsnip("check", "--tag", "skip", "--tag", "skip")
     assert proc.returncode == 0, proc.stdout
+
+
+IDENTITY = Path(__file__).parent / "data" / "identity.toml"
+
+
+def test_forked_snippets_behave_like_fresh_processes() -> None:
+    """`check` forks snippets from a pre-started interpreter; every observable fact of the
+    process (argv, __main__, cwd, stdin, session, exit codes, tracebacks, threads, atexit,
+    child processes, output kept on a kill) is the same as for a fresh `python -u SCRIPT`."""
+    base = [sys.executable, "-m", "asyncsnip", "--no-builtin", "--catalog", str(IDENTITY)]
+    forked = subprocess.run([*base, "check", "--json"], capture_output=True, timeout=60)
+    fresh = subprocess.run(
+        [*base, "check", "--json"],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "ASYNCSNIP_FORKSERVER": "0"},
+    )
+
+    def facts(proc: subprocess.CompletedProcess[bytes]) -> dict[str, tuple[object, ...]]:
+        results = json.loads(proc.stdout)["results"]
+        tmp = re.compile(r"/[^\s\"']*asyncsnip-[^/\s\"']+")  # temporary paths differ per run
+        return {
+            r["id"]: (r["status"], r["exit_code"], r["stdout"], tmp.sub("TMP", r["stderr"]))
+            for r in results
+        }
+
+    assert facts(forked) == facts(fresh)
+    seen = facts(forked)
+    assert seen["process-facts"][2].splitlines()[:4] == [
+        "__main__ snippet-process-facts.py snippet-process-facts.py 1",
+        "True work",
+        "'' False utf-8",
+        "True True",
+    ]
+    assert seen["traceback"][1] == 1
+    assert 'TMP/snippet-traceback.py", line 4, in <module>' in str(seen["traceback"][3])
+    assert str(seen["traceback"][3]).startswith("Traceback (most recent call last):")
+    assert seen["exit-message"][1:] == (1, "bye\n", "leaving now\n")
+    assert seen["exit-code"][1] == 3
+    assert seen["threads-and-atexit"][2] == "main done\nthread finished\natexit ran\n"
+    assert seen["process-pool"][2] == "[0, 1, 4, 9, 16]\n"
+    assert seen["unflushed-print"][:3] == ("timeout", -signal.SIGTERM, "partial line, no newline")
+
+
+def fork_servers() -> list[int]:
+    """Pids of running fork servers (their command line holds the server's source)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"The fork server: runs inside" in cmdline and running(int(entry.name)):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_signal_to_check_ends_snippets_and_servers(pids: Path, signum: int) -> None:
+    """Interrupting `check` ends every snippet, every child of a snippet and the fork server."""
+    before = set(fork_servers())
+    argv = [sys.executable, "-m", "asyncsnip", "--no-builtin", "--catalog", str(HOSTILE)]
+    proc = subprocess.Popen(
+        [*argv, "check", "hang", "ignore-sigterm", "--timeout", "30"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while len(recorded(pids)) < 3 and time.monotonic() < deadline:  # ready: all started
+        time.sleep(0.02)
+    assert len(recorded(pids)) == 3
+    started = time.monotonic()
+    proc.send_signal(signum)
+    _, stderr = proc.communicate(timeout=15)
+    assert proc.returncode == (130 if signum == signal.SIGINT else 128 + signum)
+    assert time.monotonic() - started < 5
+    assert b"Traceback" not in stderr
+    assert_all_ended(pids)
+    assert set(fork_servers()) - before == set()

@@ -37,22 +37,42 @@ def _file_for(path: Path) -> Path:
 
 def get(path: Path, stat: os.stat_result) -> Any | None:
     """The cached value for this exact version of the file, or None."""
-    try:
-        key, value = marshal.loads(_file_for(path).read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+    stored = _read(_file_for(path))
+    if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != _key(path, stat):
         return None
-    return value if key == _key(path, stat) else None
+    return stored[1]
 
 
 def put(path: Path, stat: os.stat_result, value: Any) -> None:
-    """Store atomically; a cache that cannot be written is simply not used."""
-    if time.time() - stat.st_mtime < RACY_S:
-        return
-    target = _file_for(path)
+    """Store the parsed file; one changed moments ago is not stored (it may change again
+    within the same modification-time tick)."""
+    if time.time() - stat.st_mtime >= RACY_S:
+        _write(_file_for(path), (_key(path, stat), value))
+
+
+def durations() -> dict[str, float]:
+    """How long each snippet took in earlier checks ("python|id" -> seconds), for ordering."""
+    value = _read(cache_dir() / "durations.marshal")
+    return value if isinstance(value, dict) else {}
+
+
+def remember_durations(measured: dict[str, float]) -> None:
+    _write(cache_dir() / "durations.marshal", {**durations(), **measured})
+
+
+def _read(target: Path) -> Any:
+    try:
+        return marshal.loads(target.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _write(target: Path, value: Any) -> None:
+    """Atomically; a cache that cannot be written is simply not used."""
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(marshal.dumps((_key(path, stat), value)))
+        temporary.write_bytes(marshal.dumps(value))
         os.replace(temporary, target)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):

@@ -339,7 +339,7 @@ def check(
     section: SectionOption = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Snippets run at once [default: 4 per CPU]."),
+        typer.Option("--jobs", "-j", min=1, help="Snippets run at once [default: 32]."),
     ] = None,
     timeout: TimeoutOption = None,
     python: Annotated[

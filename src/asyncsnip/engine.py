@@ -21,11 +21,12 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Protocol
 
 from asyncsnip import matching
 from asyncsnip.catalog import Snippet
 from asyncsnip.errors import UsageError
+from asyncsnip.forkserver import ForkServer, ServerGone
 
 CAPTURE_LIMIT = 1 << 20  # bytes kept per stream; the rest is streamed but not kept
 GRACE_S = 1.0  # between SIGTERM and SIGKILL
@@ -120,8 +121,10 @@ async def run_snippet(
     timeout: float | None = None,
     out: Sink | None = None,
     err: Sink | None = None,
+    server: ForkServer | None = None,
 ) -> Result:
-    """Run one snippet to a verdict; `out` and `err` receive its output live."""
+    """Run one snippet to a verdict; `out` and `err` receive its output live. With a fork
+    server for the target, the snippet is forked from it instead of started afresh."""
     reason = skip_reason(snippet, target)
     if reason:
         return Result(snippet.id, "skipped", None, "", "", 0.0, target.label, reason)
@@ -132,13 +135,74 @@ async def run_snippet(
         script.write_text(snippet.code, encoding="utf-8")
         (root / "work").mkdir()
         started = time.monotonic()
-        code, timed_out, stdout, stderr = await _execute(
-            [target.executable, "-u", str(script)], root / "work", limit, out, err
-        )
+        launched = await _launch(target.executable, script, root / "work", server)
+        code, timed_out, stdout, stderr = await _execute(launched, limit, out, err)
         duration = time.monotonic() - started
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return _verdict(snippet, target, code, timed_out, stdout, stderr, duration, limit)
+
+
+class Process(Protocol):
+    """A running snippet, whether started afresh or forked by a server."""
+
+    pid: int
+
+    @property
+    def returncode(self) -> int | None: ...
+
+    def poll(self) -> int | None: ...
+
+    async def wait(self) -> None: ...
+
+
+class _Spawned:
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self.pid = proc.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self.proc.returncode
+
+    def poll(self) -> int | None:
+        return self.proc.poll()
+
+    async def wait(self) -> None:
+        await _exited(self.proc)
+
+
+Launched = tuple[Process, IO[bytes], IO[bytes]]
+
+
+async def _launch(python: str, script: Path, cwd: Path, server: ForkServer | None) -> Launched:
+    if server is not None:
+        try:
+            return await _fork(server, script, cwd)
+        except ServerGone:
+            pass  # start it afresh instead
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
+    proc = subprocess.Popen(
+        [python, "-u", str(script)], cwd=cwd, env=env, start_new_session=True,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    return _Spawned(proc), proc.stdout, proc.stderr
+
+
+async def _fork(server: ForkServer, script: Path, cwd: Path) -> Launched:
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    try:
+        child = await server.spawn(script, cwd, out_w, err_w)
+    except BaseException:
+        os.close(out_r)
+        os.close(err_r)
+        raise
+    finally:
+        os.close(out_w)  # the child has its own copies
+        os.close(err_w)
+    return child, os.fdopen(out_r, "rb", 0), os.fdopen(err_r, "rb", 0)
 
 
 def _verdict(
@@ -165,6 +229,8 @@ def _verdict(
 
 
 def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "its exit status was lost (the fork server ended); its processes were ended"
     if code is not None and code < 0:
         try:
             return f"killed by signal {signal.Signals(-code).name}"
@@ -197,25 +263,22 @@ class _Capture:
 
 
 async def _execute(
-    argv: list[str], cwd: Path, timeout: float, out: Sink | None, err: Sink | None
+    launched: Launched, timeout: float, out: Sink | None, err: Sink | None
 ) -> tuple[int | None, bool, str, str]:
-    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
-    proc = subprocess.Popen(
-        argv, cwd=cwd, env=env, start_new_session=True,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    proc, stdout, stderr = launched
     captures = (_Capture(out), _Capture(err))
-    assert proc.stdout is not None and proc.stderr is not None
     readers = [
         asyncio.create_task(_pump(pipe, capture))
-        for pipe, capture in zip((proc.stdout, proc.stderr), captures, strict=True)
+        for pipe, capture in zip((stdout, stderr), captures, strict=True)
     ]
     timed_out = False
     try:
         try:
-            await asyncio.wait_for(_exited(proc), timeout)
+            await asyncio.wait_for(proc.wait(), timeout)
         except TimeoutError:
             timed_out = True
+        except ServerGone:
+            pass  # its status is unknown; the group is ended below all the same
     finally:
         try:
             await _end_group(proc)
@@ -262,7 +325,7 @@ async def _exited(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
-async def _end_group(proc: subprocess.Popen[bytes]) -> None:
+async def _end_group(proc: Process) -> None:
     """SIGTERM the snippet's process group, wait a grace, SIGKILL what is left."""
     pgid = proc.pid  # start_new_session made the snippet the leader of its own group
     for sig, wait in ((signal.SIGTERM, GRACE_S), (signal.SIGKILL, GRACE_S)):
@@ -282,7 +345,7 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-def _group_alive(proc: subprocess.Popen[bytes], pgid: int) -> bool:
+def _group_alive(proc: Process, pgid: int) -> bool:
     """Is any process of the group still running? Zombies do not count."""
     proc.poll()  # reap the leader, so it does not count as alive
     try:
