@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 
     from asyncsnip.engine import Result
 
-THEME = "monokai"
-
 
 def write(text: str) -> None:
     sys.stdout.write(text)
@@ -94,11 +92,15 @@ def _cells(values: list[str]) -> list[RenderableType]:
 
 
 def _syntax(code: str) -> RenderableType:
-    from rich.syntax import Syntax
+    """The code, coloured; long lines wrap rather than being cut at the terminal's edge."""
+    from rich.text import Text
 
-    return Syntax(
-        code.rstrip("\n"), "python", theme=THEME, background_color="default", word_wrap=True
-    )
+    from asyncsnip.highlight import spans
+
+    text = Text(code.rstrip("\n"), no_wrap=False)
+    for start, end, style in spans(text.plain):
+        text.stylize(style, start, end)
+    return text
 
 
 def _panel(s: Snippet, view: str, catalog: Catalog) -> RenderableType:
