@@ -12,30 +12,34 @@ import marshal
 import os
 import sys
 import time
-from pathlib import Path
-from typing import Any
 
 from asyncsnip import __version__
 from asyncsnip.paths import cache_dir
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from asyncsnip.paths import StrPath
+
 RACY_S = 2.0  # a file changed this recently may change again within the same mtime tick
 
 
-def _key(path: Path, stat: os.stat_result) -> tuple[Any, ...]:
+def _key(path: StrPath, stat: os.stat_result) -> tuple[Any, ...]:
     identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-    return (str(path.resolve()), *identity, __version__, tuple(sys.version_info[:2]))
+    return (os.path.realpath(path), *identity, __version__, tuple(sys.version_info[:2]))
 
 
-def _file_for(path: Path) -> Path:
-    name = str(path.resolve()).replace(os.sep, "%")
+def _file_for(path: StrPath) -> str:
+    name = os.path.realpath(path).replace(os.sep, "%")
     if len(name) > 200:
         import hashlib
 
         name = hashlib.sha256(name.encode()).hexdigest()
-    return cache_dir() / "catalogs" / f"{name}.marshal"
+    return os.path.join(cache_dir(), "catalogs", f"{name}.marshal")
 
 
-def get(path: Path, stat: os.stat_result) -> Any | None:
+def get(path: StrPath, stat: os.stat_result) -> Any | None:
     """The cached value for this exact version of the file, or None."""
     stored = _read(_file_for(path))
     if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != _key(path, stat):
@@ -43,7 +47,7 @@ def get(path: Path, stat: os.stat_result) -> Any | None:
     return stored[1]
 
 
-def put(path: Path, stat: os.stat_result, value: Any) -> None:
+def put(path: StrPath, stat: os.stat_result, value: Any) -> None:
     """Store the parsed file; one changed moments ago is not stored (it may change again
     within the same modification-time tick)."""
     if time.time() - stat.st_mtime >= RACY_S:
@@ -52,28 +56,30 @@ def put(path: Path, stat: os.stat_result, value: Any) -> None:
 
 def durations() -> dict[str, float]:
     """How long each snippet took in earlier checks ("python|id" -> seconds), for ordering."""
-    value = _read(cache_dir() / "durations.marshal")
+    value = _read(os.path.join(cache_dir(), "durations.marshal"))
     return value if isinstance(value, dict) else {}
 
 
 def remember_durations(measured: dict[str, float]) -> None:
-    _write(cache_dir() / "durations.marshal", {**durations(), **measured})
+    _write(os.path.join(cache_dir(), "durations.marshal"), {**durations(), **measured})
 
 
-def _read(target: Path) -> Any:
+def _read(target: str) -> Any:
     try:
-        return marshal.loads(target.read_bytes())
+        with open(target, "rb") as stored:
+            return marshal.loads(stored.read())
     except (OSError, EOFError, ValueError, TypeError):
         return None
 
 
-def _write(target: Path, value: Any) -> None:
+def _write(target: str, value: Any) -> None:
     """Atomically; a cache that cannot be written is simply not used."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary = f"{target}.{os.getpid()}.tmp"
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(marshal.dumps(value))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(temporary, "wb") as out:
+            out.write(marshal.dumps(value))
         os.replace(temporary, target)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):
-            temporary.unlink()
+            os.unlink(temporary)

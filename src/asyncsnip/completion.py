@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from asyncsnip.paths import BUILTIN
 
+TYPE_CHECKING = False  # `typing` itself would be a fifth of a completion's time
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any
+
     from asyncsnip.catalog import Catalog
 
 Candidate = tuple[str, str]  # (value, description)
@@ -198,7 +199,7 @@ def _unsafe(line: str) -> bool:
     return any(char in line for char in "\"'\\=\t\n")
 
 
-def _plan(args: list[str]) -> tuple[bool, list[Path], str, list[str]] | None:
+def _plan(args: list[str]) -> tuple[bool, list[str], str, list[str]] | None:
     """(builtin?, extra catalogs, what to complete, values given already) or None."""
     builtin, extra, position = True, [], 0
     while position < len(args) and args[position].startswith("-"):
@@ -207,7 +208,7 @@ def _plan(args: list[str]) -> tuple[bool, list[Path], str, list[str]] | None:
             builtin, position = False, position + 1
         elif option in GLOBAL_VALUED and position + 1 < len(args):
             if option == "--catalog":
-                extra.append(Path(args[position + 1]))
+                extra.append(args[position + 1])
             position += 2
         else:
             return None
@@ -295,7 +296,7 @@ def _answer(shell: str, found: list[Candidate]) -> bool:
     return True
 
 
-def load_index(builtin: bool, extra: list[Path]) -> Index | None:
+def load_index(builtin: bool, extra: list[str]) -> Index | None:
     """The index from cached catalogs only; None when any file needs a real parse."""
     from asyncsnip import cache
     from asyncsnip.paths import catalog_paths
@@ -303,7 +304,7 @@ def load_index(builtin: bool, extra: list[Path]) -> Index | None:
     index = Index()
     for label, path, required in catalog_paths(builtin, extra):
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             if required:
                 return None

@@ -31,7 +31,9 @@ def facts(builtin: bool, extra: list[Path], style: Style) -> tuple[list[tuple[st
     try:
         catalog = load(builtin=builtin, extra=extra)
         for source in catalog.sources:
-            rows.append(("catalog", f"{source.label}: {source.count} snippets ({source.path})"))
+            rows.append(
+                ("catalog", f"{source.label}: {source.snippet_count} snippets ({source.path})")
+            )
         rows.append(("snippets", f"{len(catalog.snippets)} in {len(catalog.sections)} sections"))
     except CatalogError as exc:
         ok = False
@@ -46,7 +48,7 @@ def facts(builtin: bool, extra: list[Path], style: Style) -> tuple[list[tuple[st
 
 
 def _user_catalog_state() -> str:
-    path = user_catalog_path()
+    path = Path(user_catalog_path())
     if not path.exists():
         return f"{path} (not created yet; 'asyncsnip add' creates it)"
     from asyncsnip.validate import parse, read_text

@@ -1,55 +1,63 @@
-"""Where asyncsnip keeps its files: platformdirs' locations, without its import on Linux."""
+"""Where asyncsnip keeps its files: platformdirs' locations, without its import on Linux.
+
+Paths are plain strings here: completion imports this module on every TAB press, and
+pathlib alone would cost it a third of its time.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
-from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    StrPath = str | os.PathLike[str]
 
 APP = "asyncsnip"
 BUILTIN = "builtin"
 ENV_CATALOG = "ASYNCSNIP_CATALOG"
 
 
-def builtin_path() -> Path:
-    return Path(__file__).parent / "data" / "snippets.toml"
+def builtin_path() -> str:
+    return os.path.join(os.path.dirname(__file__), "data", "snippets.toml")
 
 
-def user_catalog_path() -> Path:
-    return config_dir() / "snippets.toml"
+def user_catalog_path() -> str:
+    return os.path.join(config_dir(), "snippets.toml")
 
 
-def catalog_paths(builtin: bool, extra: Iterable[Path]) -> list[tuple[str, Path, bool]]:
+def catalog_paths(builtin: bool, extra: Iterable[StrPath]) -> list[tuple[str, str, bool]]:
     """(label, path, required) for every catalog source, in the order they are layered."""
-    paths: list[tuple[str, Path, bool]] = []
+    paths: list[tuple[str, str, bool]] = []
     if builtin:
         paths.append((BUILTIN, builtin_path(), True))
     user = user_catalog_path()
-    paths.append((str(user), user, False))
-    from_env = [Path(p) for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p]
-    for path in [*from_env, *extra]:
-        paths.append((str(path.absolute()), path, True))
+    paths.append((user, user, False))
+    from_env = [p for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p]
+    for path in [*from_env, *(os.fspath(p) for p in extra)]:
+        paths.append((os.path.abspath(path), path, True))
     return paths
 
 
-def config_dir() -> Path:
+def config_dir() -> str:
     if sys.platform.startswith("linux"):
         return _xdg("XDG_CONFIG_HOME", ".config")
     from platformdirs import user_config_dir
 
-    return Path(user_config_dir(APP, appauthor=False))
+    return user_config_dir(APP, appauthor=False)
 
 
-def cache_dir() -> Path:
+def cache_dir() -> str:
     if sys.platform.startswith("linux"):
         return _xdg("XDG_CACHE_HOME", ".cache")
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir(APP, appauthor=False))
+    return user_cache_dir(APP, appauthor=False)
 
 
-def _xdg(variable: str, default: str) -> Path:
+def _xdg(variable: str, default: str) -> str:
     """What platformdirs answers on Linux: $VARIABLE if set and non-blank, else ~/default."""
     base = os.environ.get(variable, "").strip()
-    return Path(base or os.path.expanduser(f"~/{default}")) / APP
+    return os.path.join(base or os.path.expanduser(f"~/{default}"), APP)

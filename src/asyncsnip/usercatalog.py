@@ -98,7 +98,7 @@ def _section_problems(ident: str, section: str) -> list[str]:
 
 def add(table: dict[str, Any], replace: bool) -> Path:
     """Append the table to the user catalog; with replace, cut a table with its id first."""
-    path = user_catalog_path()
+    path = Path(user_catalog_path())
     ident = table["id"]
     with _locked(path):
         old, doc = _current(path)
@@ -114,7 +114,7 @@ def add(table: dict[str, Any], replace: bool) -> Path:
 
 def remove(ident: str) -> Path:
     """Cut one snippet's table out of the user catalog; the previous file becomes .bak."""
-    path = user_catalog_path()
+    path = Path(user_catalog_path())
     with _locked(path):
         old, doc = _current(path)
         if not any(t["id"] == ident for t in doc.get("snippets", [])):
