@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from asyncsnip import cache
 from asyncsnip.errors import CatalogError
@@ -15,15 +14,15 @@ from asyncsnip.paths import user_catalog_path as user_catalog_path
 DEFAULT_TIMEOUT = 10.0
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     id: str
     title: str
     summary: str = ""
 
 
-@dataclass(frozen=True)
-class Snippet:
+class Snippet(NamedTuple):
+    """One catalog entry (a named tuple: cheap to define, which start-up time notices)."""
+
     id: str
     title: str
     tags: tuple[str, ...]
@@ -51,26 +50,30 @@ class Snippet:
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = self._asdict()
         for name in ("tags", "requires", "api", "see_also"):
             data[name] = list(data[name])
         return data
 
 
-@dataclass
-class Source:
+class Source(NamedTuple):
     """One catalog file that was loaded, for `doctor`."""
 
     label: str
     path: Path | None
-    count: int
+    snippet_count: int
 
 
-@dataclass
 class Catalog:
-    sections: dict[str, Section] = field(default_factory=dict)
-    snippets: dict[str, Snippet] = field(default_factory=dict)
-    sources: list[Source] = field(default_factory=list)
+    def __init__(
+        self,
+        sections: dict[str, Section] | None = None,
+        snippets: dict[str, Snippet] | None = None,
+        sources: list[Source] | None = None,
+    ) -> None:
+        self.sections = sections if sections is not None else {}
+        self.snippets = snippets if snippets is not None else {}
+        self.sources = sources if sources is not None else []
 
     def tags(self) -> dict[str, int]:
         """Every tag with its snippet count, in order of first appearance."""
@@ -86,7 +89,8 @@ def load(builtin: bool = True, extra: Iterable[Path] = ()) -> Catalog:
     catalog = Catalog()
     problems: list[str] = []
     unresolved: list[tuple[Snippet, str]] = []
-    for label, path, required in catalog_paths(builtin, extra):
+    for label, name, required in catalog_paths(builtin, extra):
+        path = Path(name)
         if not required and not path.exists():
             continue
         sections, snippets, lines_of = _parse_file(path, problems)

@@ -1,10 +1,8 @@
 """The command line: parse, call plain functions, pick how to print, map errors to exit codes."""
 
-from __future__ import annotations
-
 import os
 import sys
-from enum import StrEnum
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -14,19 +12,14 @@ from click.shell_completion import CompletionItem, add_completion_class
 from typer import _completion_shared
 from typer._completion_classes import FishComplete, ZshComplete
 from typer.core import TyperGroup
+from typer.main import get_command_from_info, get_command_name
+from typer.models import CommandInfo
 
 from asyncsnip import __version__, completion, query, render
 from asyncsnip.catalog import Catalog, load
 from asyncsnip.errors import AsyncsnipError, ExitCode, UsageError
 from asyncsnip.paths import BUILTIN
-from asyncsnip.term import ColorMode, Style, decide, stderr_is_terminal
-
-
-class View(StrEnum):
-    standard = "standard"
-    detailed = "detailed"
-    compact = "compact"
-    code = "code"
+from asyncsnip.term import Style, decide, stderr_is_terminal
 
 
 class _ZshComplete(ZshComplete):
@@ -50,8 +43,36 @@ def _completion_classes() -> None:
     _completion_shared._completion_scripts["zsh"] = completion.ZSH_SCRIPT
 
 
+class _LazyCommands(Mapping[str, click.Command]):
+    """The subcommands, each turned into a Click command only when it is used: building all
+    of them on every start costs more than running most of them."""
+
+    def __init__(self, registered: list[CommandInfo], markup: Any) -> None:
+        self._infos = {info.name or get_command_name(info.callback.__name__): info  # type: ignore[union-attr]
+                       for info in registered}  # fmt: skip
+        self._markup = markup
+        self._built: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._built:
+            self._built[name] = get_command_from_info(
+                self._infos[name], pretty_exceptions_short=True, rich_markup_mode=self._markup
+            )
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+
 class _Group(TyperGroup):
     """Runs the app and turns every expected failure into one stderr line and an exit code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _LazyCommands(commands.registered_commands, self.rich_markup_mode)  # type: ignore[assignment]
 
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         _completion_classes()
@@ -88,11 +109,13 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+commands = typer.Typer()  # the subcommands, registered here and built lazily by _Group
 app = typer.Typer(
     cls=_Group,
     name="asyncsnip",
     help="Verified asyncio snippets in your terminal: show, run, check, copy and export them.",
     no_args_is_help=True,
+    suggest_commands=False,  # Click suggests already; Typer would add the same again
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -101,7 +124,7 @@ app = typer.Typer(
 class State:
     """Global options, and the catalog loaded once on first use."""
 
-    def __init__(self, catalogs: list[Path], builtin: bool, color: ColorMode) -> None:
+    def __init__(self, catalogs: list[Path], builtin: bool, color: str) -> None:
         self.catalogs = catalogs
         self.builtin = builtin
         self.style: Style = decide(color)
@@ -136,8 +159,13 @@ def main(
         bool, typer.Option("--no-builtin", help="Leave out the built-in catalog.")
     ] = False,
     color: Annotated[
-        ColorMode, typer.Option("--color", help="Colour and decoration of output.")
-    ] = ColorMode.auto,
+        str,
+        typer.Option(
+            "--color",
+            click_type=click.Choice(completion.COLORS),
+            help="Colour and decoration of output.",
+        ),
+    ] = "auto",
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
@@ -214,7 +242,7 @@ SectionOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead.")]
 
 
-@app.command("list")
+@commands.command("list")
 def list_(
     ctx: typer.Context,
     tag: TagOption = None,
@@ -234,7 +262,7 @@ def list_(
         render.snippet_list(state.style, chosen)
 
 
-@app.command()
+@commands.command()
 def tags(ctx: typer.Context, json: JsonOption = False) -> None:
     """Every tag with the number of snippets that carry it."""
     state = _state(ctx)
@@ -245,7 +273,7 @@ def tags(ctx: typer.Context, json: JsonOption = False) -> None:
         render.tag_counts(state.style, counts)
 
 
-@app.command()
+@commands.command()
 def show(
     ctx: typer.Context,
     query_: Annotated[
@@ -257,9 +285,14 @@ def show(
         ),
     ],
     view: Annotated[
-        View,
-        typer.Option("--view", "-v", help="How much to show; 'code' prints only the code."),
-    ] = View.standard,
+        str,
+        typer.Option(
+            "--view",
+            "-v",
+            click_type=click.Choice(completion.VIEWS),
+            help="How much to show; 'code' prints only the code.",
+        ),
+    ] = "standard",
     json: JsonOption = False,
 ) -> None:
     """Show the snippets for a tag, id or section: `asyncsnip show gather`."""
@@ -268,10 +301,10 @@ def show(
     if json:
         render.write_json([s.to_dict() for s in found])
     else:
-        render.snippets(state.style, found, view.value, state.catalog)
+        render.snippets(state.style, found, view, state.catalog)
 
 
-@app.command()
+@commands.command()
 def doctor(ctx: typer.Context) -> None:
     """What asyncsnip sees: Python, catalogs, user catalog, clipboard, colour, completion."""
     from asyncsnip.doctor import facts
@@ -291,7 +324,7 @@ TimeoutOption = Annotated[
 ]
 
 
-@app.command("run")
+@commands.command("run")
 def run_(
     ctx: typer.Context,
     snippet_id: Annotated[
@@ -324,7 +357,7 @@ def run_(
     raise typer.Exit(runs.run_exit_code(result))
 
 
-@app.command()
+@commands.command()
 def check(
     ctx: typer.Context,
     ids: Annotated[
@@ -381,7 +414,7 @@ def check(
     raise typer.Exit(runs.exit_code(results))
 
 
-@app.command()
+@commands.command()
 def copy(
     ctx: typer.Context,
     snippet_id: Annotated[
@@ -396,23 +429,18 @@ def copy(
     sys.stderr.write(f"asyncsnip: copied the code of '{snippet.id}' to {where}\n")
 
 
-class Format(StrEnum):
-    markdown = "markdown"
-    text = "text"
-    json = "json"
-    toml = "toml"
-    html = "html"
-
-
-@app.command()
+@commands.command()
 def export(
     ctx: typer.Context,
     compact: Annotated[
         bool, typer.Option(help="The one-page sheet: title, code and one line each.")
     ] = False,
     format_: Annotated[
-        Format, typer.Option("--format", "-f", help="Document format.")
-    ] = Format.markdown,
+        str,
+        typer.Option(
+            "--format", "-f", click_type=click.Choice(completion.FORMATS), help="Document format."
+        ),
+    ] = "markdown",
     tag: TagOption = None,
     section: SectionOption = None,
     output: Annotated[
@@ -432,7 +460,7 @@ def export(
 
     state = _state(ctx)
     chosen = query.select(state.catalog, tag or [], section)
-    document = build(state.catalog, chosen, format_.value, compact)
+    document = build(state.catalog, chosen, format_, compact)
     if output is not None:
         from asyncsnip.files import write_atomic
 
@@ -442,12 +470,12 @@ def export(
         from asyncsnip import clipboard
 
         where = clipboard.copy(document)
-        sys.stderr.write(f"asyncsnip: copied the {format_.value} document to {where}\n")
+        sys.stderr.write(f"asyncsnip: copied the {format_} document to {where}\n")
     if output is None and not copy_:
         render.write(document)
 
 
-@app.command()
+@commands.command()
 def add(
     ctx: typer.Context,
     snippet_id: Annotated[str, typer.Argument(metavar="ID", help="A new slug id.")],
@@ -506,7 +534,7 @@ def _record(state: State, table: dict[str, Any]) -> str:
     return result.stdout
 
 
-@app.command()
+@commands.command()
 def remove(
     ctx: typer.Context,
     snippet_id: Annotated[

@@ -12,7 +12,6 @@ import re
 import tokenize
 import tomllib
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
 import tomli_w
@@ -243,7 +242,7 @@ def to_json(groups: Sequence[Group]) -> str:
     machine-readable export has nothing to leave out."""
     doc = {
         "version": FORMAT_VERSION,
-        "sections": [asdict(section) for section, _ in groups if section is not OTHER],
+        "sections": [section._asdict() for section, _ in groups if section is not OTHER],
         "snippets": [s.to_dict() for _, items in groups for s in items],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
@@ -253,7 +252,7 @@ def to_toml(groups: Sequence[Group]) -> str:
     """A catalog file that loads back to the same snippets (`source` aside); the compact form
     is the same document. Fields equal to their defaults are left out."""
     tables = [
-        _toml_table("sections", {k: v for k, v in asdict(section).items() if v != ""})
+        _toml_table("sections", {k: v for k, v in section._asdict().items() if v != ""})
         for section, _ in groups
         if section is not OTHER
     ]

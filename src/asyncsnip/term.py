@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from enum import StrEnum
+from typing import NamedTuple
 
 
-class ColorMode(StrEnum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-@dataclass(frozen=True)
-class Style:
+class Style(NamedTuple):
     decorated: bool  # rich tables, panels and highlighting; False means plain text
     color: bool
 
@@ -36,12 +28,12 @@ def _isatty(stream: object) -> bool:
         return False
 
 
-def decide(mode: ColorMode, stderr: bool = False) -> Style:
+def decide(mode: str, stderr: bool = False) -> Style:
     """--color wins; in auto mode FORCE_COLOR and NO_COLOR are honoured."""
-    if mode is ColorMode.always:
+    if mode == "always":
         return Style(decorated=True, color=True)
     tty = stderr_is_terminal() if stderr else stdout_is_terminal()
-    if mode is ColorMode.never:
+    if mode == "never":
         return Style(decorated=tty, color=False)
     if os.environ.get("FORCE_COLOR"):
         return Style(decorated=True, color=not os.environ.get("NO_COLOR"))
