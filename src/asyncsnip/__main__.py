@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 
 
 def main() -> None:
@@ -13,7 +15,30 @@ def main() -> None:
             return
     from asyncsnip.cli import run
 
-    run()
+    try:
+        run()
+        status = 0
+    except SystemExit as exc:
+        status = _status(exc.code)
+    _leave(status)
+
+
+def _status(code: object) -> int:
+    """What the interpreter makes of `sys.exit(code)`."""
+    if code is None or isinstance(code, int):
+        return code or 0
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _leave(status: int) -> None:
+    """Flush and exit without tearing down every module Typer and Click imported: once the
+    answer is written, that teardown would cost a tenth of the whole run. asyncsnip has
+    ended its subprocesses and registers no exit handlers by then."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that went away: end quietly
+            stream.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":
