@@ -110,13 +110,23 @@ def scale_cases(env: dict[str, str]) -> dict[str, Case]:
 
 
 def measure(cases: dict[str, Case], runs: int) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
-    floor = 0.0
-    for name, (argv, how, env) in cases.items():
-        seconds = median(lambda argv=argv, how=how, env=env: how(argv, env), runs)
-        floor = floor or seconds
-        rows.append({"case": name, "median_ms": round(seconds * 1000, 1), "ratio": seconds / floor})
-    return rows
+    """Median wall time of each case; the cases take turns, run after run, so a slow spell
+    of the machine is shared by all of them instead of landing on one."""
+    timings: dict[str, list[float]] = {name: [] for name in cases}
+    for round_ in range(runs + 1):  # round 0 warms caches and is not counted
+        for name, (argv, how, env) in cases.items():
+            seconds = how(argv, env)
+            if round_:
+                timings[name].append(seconds)
+    floor = statistics.median(next(iter(timings.values())))
+    return [
+        {
+            "case": name,
+            "median_ms": round(statistics.median(values) * 1000, 1),
+            "ratio": statistics.median(values) / floor,
+        }
+        for name, values in timings.items()
+    ]
 
 
 def measure_scale(runs: int) -> list[dict[str, object]]:
