@@ -141,10 +141,9 @@ def measure_scale(runs: int) -> list[dict[str, object]]:
             if size:
                 write_catalog(Path(config) / "asyncsnip" / "snippets.toml", size)
             for row in measure(scale_cases(env), runs)[1:]:
-                ms = float(str(row["median_ms"]))
-                baseline.setdefault(str(row["case"]), ms)
-                row["case"] = f"{row['case']}, {size:,} user snippets"
-                row["ratio"] = ms / baseline[str(row["case"]).rsplit(",", 1)[0]]
+                case, ms = str(row["case"]), float(str(row["median_ms"]))
+                baseline.setdefault(case, ms)
+                row.update(case=f"{case}, {size:,} user snippets", ratio=ms / baseline[case])
                 rows.append(row)
     return rows
 

@@ -85,6 +85,8 @@ def default_python() -> str:
 async def probe(python: str, modules: frozenset[str] = frozenset()) -> Interpreter:
     """Ask the interpreter once for its version and which modules it can find."""
     key = (python, modules)
+    if key not in _probed and _is_running(python):
+        _probed[key] = _this_interpreter(modules)
     if key not in _probed:
         executable = shutil.which(python) or python
         try:
@@ -101,6 +103,25 @@ async def probe(python: str, modules: frozenset[str] = frozenset()) -> Interpret
             ) from None
         _probed[key] = Interpreter(info["executable"], tuple(info["version"]), info["modules"])
     return _probed[key]
+
+
+def _is_running(python: str) -> bool:
+    """Is `python` the interpreter running asyncsnip? Then it need not be asked."""
+    found = shutil.which(python)
+    return found is not None and os.path.abspath(found) == os.path.abspath(sys.executable)
+
+
+def _this_interpreter(modules: frozenset[str]) -> Interpreter:
+    from importlib.util import find_spec
+
+    def found(name: str) -> bool:
+        try:
+            return find_spec(name) is not None
+        except (ImportError, ValueError):
+            return False
+
+    version = (sys.version_info[0], sys.version_info[1], sys.version_info[2])
+    return Interpreter(sys.executable, version, {name: found(name) for name in modules})
 
 
 def skip_reason(snippet: Snippet, target: Interpreter) -> str | None:
