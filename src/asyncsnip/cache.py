@@ -1,6 +1,7 @@
 """A compact cache of parsed catalog files, so a lookup does not re-parse TOML.
 
-One marshal file per catalog path in the user cache directory, keyed on the catalog's
+Marshal files per catalog path in the user cache directory (the parsed tables, and the slim
+index completion reads), keyed on the catalog's
 path, size, modification time, asyncsnip's version and the Python version. Anything
 unexpected (missing, stale, unreadable, corrupt) means: parse the file again.
 """
@@ -30,28 +31,29 @@ def _key(path: StrPath, stat: os.stat_result) -> tuple[Any, ...]:
     return (os.path.realpath(path), *identity, __version__, tuple(sys.version_info[:2]))
 
 
-def _file_for(path: StrPath) -> str:
+def _file_for(path: StrPath, kind: str) -> str:
     name = os.path.realpath(path).replace(os.sep, "%")
     if len(name) > 200:
         import hashlib
 
         name = hashlib.sha256(name.encode()).hexdigest()
-    return os.path.join(cache_dir(), "catalogs", f"{name}.marshal")
+    return os.path.join(cache_dir(), "catalogs", f"{name}.{kind}.marshal")
 
 
-def get(path: StrPath, stat: os.stat_result) -> Any | None:
-    """The cached value for this exact version of the file, or None."""
-    stored = _read(_file_for(path))
+def get(path: StrPath, stat: os.stat_result, kind: str = "tables") -> Any | None:
+    """The value of this `kind` cached for this exact version of the file, or None."""
+    stored = _read(_file_for(path, kind))
     if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != _key(path, stat):
         return None
     return stored[1]
 
 
-def put(path: StrPath, stat: os.stat_result, value: Any) -> None:
-    """Store the parsed file; one changed moments ago is not stored (it may change again
-    within the same modification-time tick)."""
+def put(path: StrPath, stat: os.stat_result, values: dict[str, Any]) -> None:
+    """Store each kind of value derived from the parsed file; one changed moments ago is not
+    stored (it may change again within the same modification-time tick)."""
     if time.time() - stat.st_mtime >= RACY_S:
-        _write(_file_for(path), (_key(path, stat), value))
+        for kind, value in values.items():
+            _write(_file_for(path, kind), (_key(path, stat), value))
 
 
 def durations() -> dict[str, float]:

@@ -116,6 +116,14 @@ def load(builtin: bool = True, extra: Iterable[Path] = ()) -> Catalog:
 Tables = list[dict[str, Any]]
 
 
+def _slim(sections: Tables, snippets: Tables) -> tuple[list[Any], list[Any]]:
+    """What completion needs of one file, small enough to load on every TAB press."""
+    return (
+        [(t["id"], t["title"]) for t in sections],
+        [(t["id"], t["title"], t["tags"], t.get("section")) for t in snippets],
+    )
+
+
 def _parse_file(path: Path, problems: list[str]) -> tuple[Tables, Tables, list[dict[str, int]]]:
     """The valid tables of one file (from the cache when it is current); problems appended."""
     try:
@@ -133,5 +141,6 @@ def _parse_file(path: Path, problems: list[str]) -> tuple[Tables, Tables, list[d
     parsed = parse(text, path)
     problems.extend(parsed.problems)
     if stat is not None and not parsed.problems:
-        cache.put(path, stat, (parsed.sections, parsed.snippets, parsed.snippet_lines))
+        tables = (parsed.sections, parsed.snippets, parsed.snippet_lines)
+        cache.put(path, stat, {"tables": tables, "index": _slim(parsed.sections, parsed.snippets)})
     return parsed.sections, parsed.snippets, parsed.snippet_lines

@@ -16,7 +16,7 @@ from asyncsnip.paths import BUILTIN
 
 TYPE_CHECKING = False  # `typing` itself would be a fifth of a completion's time
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
     from typing import Any
 
     from asyncsnip.catalog import Catalog
@@ -54,16 +54,15 @@ class Index:
         self.section_refs: set[str] = set()
         self.builtin: set[str] = set()  # ids whose winning definition is the built-in one
 
-    def add(
-        self, sections: Iterable[dict[str, Any]], snippets: Iterable[dict[str, Any]], builtin: bool
-    ) -> None:
-        """Layer one catalog file's tables over what is there (later ones win)."""
-        self.sections.update((t["id"], t["title"]) for t in sections)
-        for t in snippets:
-            self.snippets[t["id"]] = (t["title"], tuple(t["tags"]))
-            (self.builtin.add if builtin else self.builtin.discard)(t["id"])
-            if "section" in t:
-                self.section_refs.add(t["section"])
+    def add(self, slim: tuple[list[Any], list[Any]], builtin: bool) -> None:
+        """Layer one catalog file (its slim cached form) over what is there; later ones win."""
+        sections, snippets = slim
+        self.sections.update(sections)
+        for ident, title, tags, section in snippets:
+            self.snippets[ident] = (title, tuple(tags))
+            (self.builtin.add if builtin else self.builtin.discard)(ident)
+            if section is not None:
+                self.section_refs.add(section)
 
     @classmethod
     def of(cls, catalog: Catalog) -> Index:
@@ -309,8 +308,8 @@ def load_index(builtin: bool, extra: list[str]) -> Index | None:
             if required:
                 return None
             continue
-        cached = cache.get(path, stat)
-        if cached is None:
+        slim = cache.get(path, stat, "index")
+        if slim is None:
             return None
-        index.add(cached[0], cached[1], builtin=label == BUILTIN)
+        index.add(slim, builtin=label == BUILTIN)
     return index if index.valid() else None
