@@ -231,6 +231,19 @@ def test_cli_copy_pipe(x11: str) -> None:
     assert _clipboard(x11) == code.encode()
 
 
+def test_cli_export_copy(x11: str) -> None:
+    """`export --compact --copy` puts the same document on the clipboard that stdout gets."""
+    base = [*ASYNCSNIP, "--no-builtin", "--catalog", str(CLIP_CATALOG), "export", "--compact"]
+    printed = subprocess.run(base, capture_output=True, timeout=30).stdout
+    done = subprocess.run(
+        [*base, "--copy"], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert "copied the markdown document" in done.stderr
+    assert _clipboard(x11) == printed
+
+
 def test_wrong_display_is_an_error() -> None:
     """A DISPLAY with no server behind it is reported, never taken for success."""
     display = _dead_display()
