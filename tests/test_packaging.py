@@ -61,6 +61,27 @@ def test_wheel_contains_the_catalog(wheel: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("script", "place"),
+    [
+        ("asyncsnip.bash", "share/bash-completion/completions/asyncsnip"),
+        ("_asyncsnip", "share/zsh/site-functions/_asyncsnip"),
+        ("asyncsnip.fish", "share/fish/vendor_completions.d/asyncsnip.fish"),
+    ],
+)
+def test_completion_scripts_installed_where_shells_look(
+    installed: Path, script: str, place: str
+) -> None:
+    """Installing the wheel puts each completion script where its shell searches."""
+    assert (installed / place).read_bytes() == (ROOT / "completions" / script).read_bytes()
+
+
+def test_fork_server_code_ships_in_the_wheel(wheel: Path) -> None:
+    """The fork server's own code is in the package (check reads it at run time)."""
+    with zipfile.ZipFile(wheel) as archive:
+        assert "asyncsnip/forkserver_main.py" in archive.namelist()
+
+
 def test_installed_list_shows_the_builtin_catalog(
     installed: Path, wheel: Path, tmp_path: Path
 ) -> None:
