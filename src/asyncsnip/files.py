@@ -6,16 +6,24 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from asyncsnip.errors import UsageError
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`: a temporary file in the same directory, flushed and
-    fsynced, then renamed over the target; the target's mode is kept."""
+def write_atomic(
+    path: Path,
+    data: bytes,
+    check: Callable[[Path], None] | None = None,
+    mode: int | None = None,
+) -> None:
+    """Replace `path` with `data`: a temporary file in the same directory, flushed, fsynced
+    and given to `check` (which raises to refuse it), then renamed over the target. The file
+    keeps the target's mode (or gets `mode`), and a symlink is written through to its file."""
     target = path.resolve() if path.is_symlink() else path
-    mode = _writable_mode(target)
+    current = _writable_mode(target)
+    mode = current if mode is None else mode
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -23,6 +31,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
+        if check is not None:
+            check(Path(temporary))
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import re
-import secrets
 import stat
 import sys
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ import tomli_w
 
 from asyncsnip import validate
 from asyncsnip.errors import CatalogError, UsageError
+from asyncsnip.files import write_atomic
 from asyncsnip.paths import user_catalog_path
 
 Doc = dict[str, Any]
@@ -243,12 +242,11 @@ def _load(text: str) -> Doc | None:
 
 def _save(path: Path, text: str, expected: Doc, backup: str | None) -> None:
     """Back up the previous text if asked, then replace the catalog with a checked copy."""
-    target = path.resolve()
-    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
-    if backup is not None:
-        bak = path.with_name(f"{path.name}.bak").resolve()
-        _write_atomic(bak, backup, mode, lambda _: None)
-    _write_atomic(target, text, mode, lambda written: _verify(written, expected, path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if backup is not None:  # as private as the catalog it copies
+        mode = stat.S_IMODE(path.stat().st_mode)
+        write_atomic(path.with_name(f"{path.name}.bak"), backup.encode("utf-8"), mode=mode)
+    write_atomic(path, text.encode("utf-8"), lambda written: _verify(written, expected, path))
 
 
 def _verify(written: Path, expected: Doc, path: Path) -> None:
@@ -259,37 +257,3 @@ def _verify(written: Path, expected: Doc, path: Path) -> None:
         problems = [f"{path}: the edited text does not hold what was meant"]
     if problems:
         raise CatalogError([*problems, f"{path}: not changed (a bug in asyncsnip: report it)"])
-
-
-def _write_atomic(target: Path, text: str, mode: int | None, check: Callable[[Path], None]) -> None:
-    """Write a temporary file beside `target`, fsync it, check it, then os.replace."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(temporary, flags, 0o666 if mode is None else mode)
-    try:
-        with open(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        check(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _sync_directory(target.parent)
-
-
-def _sync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX only; it already happened either way)."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
