@@ -175,3 +175,30 @@ def test_descriptions_show_titles(tmp_path: Path) -> None:
         assert "Run coroutines concurrently with gather" in screen
     finally:
         term.close()
+
+
+def test_install_completion_then_first_tab_in_zsh(tmp_path: Path) -> None:
+    """`asyncsnip --install-completion` run from zsh sets it up so a new zsh completes."""
+    home = tmp_path / "shell-home"
+    home.mkdir()
+    env = dict(shell_env(home), ZDOTDIR=str(home))
+    installed = subprocess.run(
+        # `; true` keeps zsh alive as the parent, the shell asyncsnip detects
+        ["zsh", "-f", "-c", "asyncsnip --install-completion; true"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert installed.returncode == 0, installed.stderr
+    assert "zsh completion installed" in installed.stdout
+    with (home / ".zshrc").open("a") as rc:
+        rc.write(f"\nPROMPT='{PROMPT} '\n")
+    term = Terminal(["zsh", "-i"], env)
+    try:
+        term.wait_for(PROMPT)
+        term.type("asyncsnip run hello-wo")
+        term.key("Tab")
+        term.wait_for("asyncsnip run hello-world")  # typed: hello-wo
+    finally:
+        term.close()
