@@ -395,3 +395,33 @@ def test_signal_to_check_ends_snippets_and_servers(pids: Path, signum: int) -> N
     assert b"Traceback" not in stderr
     assert_all_ended(pids)
     assert set(fork_servers()) - before == set()
+
+
+def test_check_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    """With stderr on a terminal, check draws a progress display there; piped, it does not,
+    and stdout holds the report either way."""
+    import pty
+
+    argv = [sys.executable, "-m", "asyncsnip", "--no-builtin", "--catalog", str(HOSTILE)]
+    argv += ["check", "--tag", "matching"]
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(master)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    assert b"checking" in drawn
+    assert b"2 checked in" in out
+    piped = asyncsnip("check", "--tag", "matching")
+    assert piped.returncode == 0
+    assert b"checking" not in piped.stderr
+    assert b"2 checked in" in piped.stdout
