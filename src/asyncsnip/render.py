@@ -108,18 +108,21 @@ def _panel(s: Snippet, view: str, catalog: Catalog) -> RenderableType:
     from rich.panel import Panel
     from rich.text import Text
 
-    parts: list[RenderableType] = []
+    head: list[RenderableType] = []
     if s.summary:
-        parts.append(Text(s.summary, style="italic"))
+        head.append(Text(s.summary, style="italic"))
     if view != "compact":
-        parts.append(Text(" | ".join(plain.meta(s, catalog, view == "detailed")), style="dim"))
-    parts.append(_syntax(s.code))
+        head.append(Text(" | ".join(plain.meta(s, catalog, view == "detailed")), style="dim"))
+    blocks: list[list[RenderableType]] = [head, [_syntax(s.code)]]
     if view == "detailed" and s.output is not None:
-        parts += [Text("Output", style="bold"), Text(s.output.rstrip("\n"), style="green")]
+        blocks.append([Text("Output", style="bold"), Text(s.output.rstrip("\n"), style="green")])
     if view != "compact" and s.notes:
-        parts.append(Text.assemble(("Notes: ", "bold"), s.notes))
+        blocks.append([Text.assemble(("Notes: ", "bold"), s.notes)])
     if view == "detailed":
-        parts += [Text(line) for line in plain.detail_lines(s)]
+        blocks.append([Text(line) for line in plain.detail_lines(s)])
+    parts: list[RenderableType] = []
+    for block in (b for b in blocks if b):  # a blank line between blocks
+        parts += [Text(""), *block] if parts else block
     title = Text.assemble((s.title, "bold"), "  ", (s.id, "cyan"))
     return Panel(Group(*parts), title=title, title_align="left", border_style="blue")
 
