@@ -48,8 +48,7 @@ class _LazyCommands(Mapping[str, click.Command]):
     of them on every start costs more than running most of them."""
 
     def __init__(self, registered: list[CommandInfo], markup: Any) -> None:
-        self._infos = {info.name or get_command_name(info.callback.__name__): info  # type: ignore[union-attr]
-                       for info in registered}  # fmt: skip
+        self._infos = {_command_name(info): info for info in registered}
         self._markup = markup
         self._built: dict[str, click.Command] = {}
 
@@ -65,6 +64,11 @@ class _LazyCommands(Mapping[str, click.Command]):
 
     def __len__(self) -> int:
         return len(self._infos)
+
+
+def _command_name(info: CommandInfo) -> str:
+    assert info.callback is not None
+    return info.name or get_command_name(info.callback.__name__)
 
 
 class _Group(TyperGroup):
