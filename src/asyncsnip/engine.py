@@ -31,6 +31,7 @@ from asyncsnip.forkserver import ForkServer, ServerGone
 CAPTURE_LIMIT = 1 << 20  # bytes kept per stream; the rest is streamed but not kept
 GRACE_S = 1.0  # between SIGTERM and SIGKILL
 DRAIN_S = 1.0  # how long to wait for pipes held open by an escaped process
+STATUS_S = 5.0  # how long to wait for the exit status of a snippet already killed
 CUT_MARK = "\n[asyncsnip: output cut at 1 MiB]\n"
 
 Sink = Callable[[bytes], None]
@@ -357,18 +358,22 @@ async def _exited(proc: subprocess.Popen[bytes]) -> None:
 
 
 async def _end_group(proc: Process) -> None:
-    """SIGTERM the snippet's process group, wait a grace, SIGKILL what is left."""
-    pgid = proc.pid  # start_new_session made the snippet the leader of its own group
-    for sig, wait in ((signal.SIGTERM, GRACE_S), (signal.SIGKILL, GRACE_S)):
+    """SIGTERM the snippet's process group, wait a grace, SIGKILL what is left; then make
+    sure the snippet's own exit status is known (a busy machine may be slow to deliver it)."""
+    pgid = proc.pid  # the snippet leads its own session, and so its own process group
+    for sig in (signal.SIGTERM, signal.SIGKILL):
         if not _group_alive(proc, pgid):
-            return
+            break
         try:
             os.killpg(pgid, sig)
         except ProcessLookupError:
-            return
-        deadline = time.monotonic() + wait
+            break
+        deadline = time.monotonic() + GRACE_S
         while _group_alive(proc, pgid) and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
+    if proc.poll() is None:
+        with contextlib.suppress(TimeoutError, ServerGone):
+            await asyncio.wait_for(proc.wait(), STATUS_S)
 
 
 def _kill_group(pgid: int) -> None:
