@@ -131,21 +131,25 @@ def measure(cases: dict[str, Case], runs: int) -> list[dict[str, object]]:
 
 
 def measure_scale(runs: int) -> list[dict[str, object]]:
-    """list, show and completion with 1,000 and 10,000 user snippets, against built-in only."""
+    """list, show and completion with 1,000 and 10,000 user snippets, against built-in only
+    (all of them taking turns in one measurement, like the start-up cases)."""
     from generate_catalog import write_catalog
 
-    rows: list[dict[str, object]] = []
-    baseline: dict[str, float] = {}
-    for size in (0, 1_000, 10_000):
-        with tempfile.TemporaryDirectory() as config:
-            env = dict(bench_env(), XDG_CONFIG_HOME=config)
+    sizes = (0, 1_000, 10_000)
+    with tempfile.TemporaryDirectory() as root:
+        cases: dict[str, Case] = {}
+        for size in sizes:
+            config = Path(root) / str(size)
             if size:
-                write_catalog(Path(config) / "asyncsnip" / "snippets.toml", size)
-            for row in measure(scale_cases(env), runs)[1:]:
-                case, ms = str(row["case"]), float(str(row["median_ms"]))
-                baseline.setdefault(case, ms)
-                row.update(case=f"{case}, {size:,} user snippets", ratio=ms / baseline[case])
-                rows.append(row)
+                write_catalog(config / "asyncsnip" / "snippets.toml", size)
+            env = dict(bench_env(), XDG_CONFIG_HOME=str(config))
+            for name, case in scale_cases(env).items():
+                cases[f"{name}, {size:,} user snippets"] = case
+        rows = [row for row in measure(cases, runs) if "floor" not in str(row["case"])]
+    baseline = {str(r["case"]).rsplit(", ", 1)[0]: r for r in rows if ", 0 user" in str(r["case"])}
+    for row in rows:
+        base = baseline[str(row["case"]).rsplit(", ", 1)[0]]
+        row["ratio"] = float(str(row["median_ms"])) / float(str(base["median_ms"]))
     return rows
 
 
