@@ -9,7 +9,6 @@ from typing import Any, NamedTuple
 from asyncsnip import cache
 from asyncsnip.errors import CatalogError
 from asyncsnip.paths import BUILTIN, catalog_paths
-from asyncsnip.paths import user_catalog_path as user_catalog_path
 
 DEFAULT_TIMEOUT = 10.0
 
