@@ -15,8 +15,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from typer.testing import CliRunner
 
-    from asyncsnip import term
-    from asyncsnip.cli import app
+    from asyncsnip.cli.app import app
+    from asyncsnip.output import term
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "good.toml"

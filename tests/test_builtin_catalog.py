@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from asyncsnip.apidoc import resolve
-from asyncsnip.catalog import Catalog, Snippet, load
+from asyncsnip.catalog.loader import load
+from asyncsnip.catalog.model import Catalog
+from asyncsnip.catalog.schema import Snippet
+from asyncsnip.output.apidoc import resolve
 
 REPO = Path(__file__).resolve().parent.parent
 # The tags the contract says `asyncsnip show TAG` must find (copied from CONTRACT.md by hand).

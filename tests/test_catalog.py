@@ -16,9 +16,10 @@ from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asyncsnip.catalog import Catalog, load
+from asyncsnip.catalog.fileformat import ParsedFile, parse
+from asyncsnip.catalog.loader import load
+from asyncsnip.catalog.model import Catalog
 from asyncsnip.errors import CatalogError
-from asyncsnip.validate import ParsedFile, parse
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "good.toml"
@@ -141,14 +142,14 @@ def test_unreadable_file_is_an_error(
 ) -> None:
     """A catalog that cannot be read (permission denied) is reported, not a traceback."""
     path = write(tmp_path / "locked.toml", GOOD.read_text(encoding="utf-8"))
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def denied(name: str, *args: Any, **kwargs: Any) -> int:  # as root, chmod 000 would not do
+        if name == str(path):
+            raise PermissionError(13, "Permission denied", name)
+        return real(name, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", denied)
     assert_rejected(cli, path, str(path), "permission denied")
 
 

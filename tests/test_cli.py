@@ -332,10 +332,10 @@ def test_every_registered_command_has_help(cli: Invoke) -> None:
         warnings.simplefilter("ignore", DeprecationWarning)
         from typer.main import get_command
 
-        from asyncsnip.cli import app
+        from asyncsnip.cli.app import app
     group = get_command(app)
     assert isinstance(group, click.Group)
-    names = sorted(group.commands)
+    names = sorted(group.list_commands(click.Context(group)))
     assert set(COMMAND_OPTIONS) <= set(names)
     for name in names:
         result = cli(name, "--help")

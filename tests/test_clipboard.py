@@ -31,16 +31,18 @@ AWKWARD = [
     "\n  leading blank line, trailing spaces  \r\nCRLF above\n\n",
 ]
 
-# Copies `sys.argv[1]`; prints where it went, or the ClipboardError's message and hint (exit 3).
+# Copies `sys.argv[1]`; prints where it went, or the ClipboardError's message and the hint
+# `asyncsnip copy gather-results` gives with it (exit 3).
 DRIVER = """
 import sys
+from asyncsnip.cli.hints import clipboard_hint
 from asyncsnip.clipboard import copy
 from asyncsnip.errors import ClipboardError
 try:
-    where = copy(sys.argv[1], ident="gather-results")
+    where = copy(sys.argv[1])
 except ClipboardError as exc:
     print(exc.message)
-    print(exc.hint)
+    print(clipboard_hint("asyncsnip show gather-results --view code"))
     raise SystemExit(3)
 print(where)
 """

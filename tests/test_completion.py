@@ -12,7 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 FAST = [sys.executable, "-c", "from asyncsnip.__main__ import main; main()"]
-TYPER = [sys.executable, "-c", "from asyncsnip.cli import run; run()"]
+TYPER = [sys.executable, "-c", "from asyncsnip.cli.app import run; run()"]
 
 LINES = [
     "asyncsnip ",
@@ -68,19 +68,22 @@ def _xdg() -> dict[str, str]:
     return {k: os.environ[k] for k in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME") if k in os.environ}
 
 
-def request(argv: list[str], shell: str, line: str, action: str = "get-args") -> tuple[int, str]:
-    """One completion request, with the variables the generated script sets."""
+def request(argv: list[str], shell: str, line: str) -> tuple[int, str]:
+    """One completion request, with the variables the shipped scripts set: the line up to the
+    cursor, and the index of the word being completed (bash, zsh) or that word (fish)."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **_xdg()}
     env["_ASYNCSNIP_COMPLETE"] = f"complete_{shell}"
-    if shell == "bash":
-        words = line.split(" ")
-        env.update(COMP_WORDS=line, COMP_CWORD=str(len(words) - 1))
-    else:
-        env["_TYPER_COMPLETE_ARGS"] = line
-        env["_TYPER_COMPLETE_FISH_ACTION"] = action
+    words = line.split(" ")
+    cword = words[-1] if shell == "fish" else str(len(words) - 1)
+    env.update(COMP_WORDS=line, COMP_CWORD=cword)
     proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
     assert proc.stderr == ""
     return proc.returncode, proc.stdout
+
+
+def values(answer: str) -> list[str]:
+    """The candidate values of an answer (lines of KIND, VALUE, DESCRIPTION)."""
+    return [line.split("\t")[1] for line in answer.splitlines()]
 
 
 @pytest.fixture(autouse=True)
@@ -95,25 +98,23 @@ def test_fast_path_answers_exactly_as_typer(shell: str) -> None:
     differences = []
     for template in LINES:
         line = template.format(good=DATA / "good.toml")
-        actions = ["get-args", "is-args"] if shell == "fish" else ["get-args"]
-        for action in actions:
-            fast = request(FAST, shell, line, action)
-            typer = request(TYPER, shell, line, action)
-            if fast != typer:
-                differences.append((line, action, fast, typer))
+        fast = request(FAST, shell, line)
+        typer = request(TYPER, shell, line)
+        if fast != typer:
+            differences.append((line, fast, typer))
     assert differences == []
 
 
 def test_candidates_are_the_ones_a_user_expects() -> None:
     """Spot checks written by hand: ids for run, gather things for show, tags minus given."""
     _, ids = request(FAST, "bash", "asyncsnip run gather-r")
-    assert ids.split() == ["gather-results", "gather-return-exceptions"]
+    assert values(ids) == ["gather-results", "gather-return-exceptions"]
     _, tags = request(FAST, "bash", "asyncsnip list --tag gather --tag gath")
-    assert tags.split() == []
+    assert values(tags) == []
     _, views = request(FAST, "bash", "asyncsnip show --view ")
-    assert views.split() == ["standard", "detailed", "compact", "code"]
+    assert values(views) == ["standard", "detailed", "compact", "code"]
     _, described = request(FAST, "fish", "asyncsnip run gather-res")
-    assert described == "gather-results\tRun coroutines concurrently with gather\n"
+    assert described == "plain\tgather-results\tRun coroutines concurrently with gather\n"
 
 
 def test_fast_path_is_taken_for_ids() -> None:
@@ -149,17 +150,18 @@ def test_broken_catalog_gives_no_candidates_and_no_noise(tmp_path: Path) -> None
     broken.write_text("[[snippets]]\nid = 'x'\n")
     for argv in (FAST, TYPER):
         code, out = request(argv, "bash", f"asyncsnip --catalog {broken} run ")
-        assert (code, out) == (0, "\n")
+        assert (code, out) == (0, "")
 
 
-def test_scripts_are_current() -> None:
-    """completions/ holds exactly what the program generates now."""
-    proc = subprocess.run(
-        [sys.executable, str(REPO / "completions" / "generate.py"), "--check"],
-        capture_output=True,
-        text=True,
-    )
+@pytest.mark.parametrize(
+    ("shell", "name"),
+    [("bash", "asyncsnip.bash"), ("zsh", "_asyncsnip"), ("fish", "asyncsnip.fish")],
+)
+def test_show_completion_prints_the_shipped_script(shell: str, name: str) -> None:
+    """`--show-completion SHELL` prints exactly the script in completions/."""
+    proc = subprocess.run([*FAST, "--show-completion", shell], capture_output=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (REPO / "completions" / name).read_bytes()
 
 
 def test_zsh_script_completes_when_autoloaded() -> None:

@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from asyncsnip.catalog import Catalog, Snippet, load
-from asyncsnip.export import FORMATS, export, key_line, one_line
+from asyncsnip.catalog.loader import load
+from asyncsnip.catalog.model import Catalog
+from asyncsnip.catalog.schema import Snippet
+from asyncsnip.export.common import key_line, one_line
+from asyncsnip.export.dispatch import FORMATS, export
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "export-small.toml"
@@ -174,8 +177,9 @@ def test_output_is_deterministic_across_processes(fmt: str, compact: bool, tmp_p
     small = load(builtin=False, extra=[SMALL])
     assert _everything(small, fmt, compact) == _everything(small, fmt, compact)
     script = (
-        "import sys; from pathlib import Path; from asyncsnip.catalog import load; "
-        "from asyncsnip.export import export; c = load(builtin=False, extra=[Path(sys.argv[1])]); "
+        "import sys; from pathlib import Path; from asyncsnip.catalog.loader import load; "
+        "from asyncsnip.export.dispatch import export; "
+        "c = load(builtin=False, extra=[Path(sys.argv[1])]); "
         "sys.stdout.buffer.write(export(c, list(c.snippets.values()), sys.argv[2], "
         "sys.argv[3] == '1').encode())"
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from asyncsnip.errors import UsageError
-from asyncsnip.files import write_atomic
+from asyncsnip.store.files import write_atomic
 
 SMALL = Path(__file__).parent / "data" / "export-small.toml"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ENTRY = "from asyncsnip.__main__ import main; main()"
-HEAVY = ("rich", "pyperclip", "tomli_w", "pydantic", "asyncsnip.engine", "asyncsnip.runs")
+HEAVY = ("rich", "pyperclip", "tomli_w", "pydantic", "asyncsnip.engine")
 
 
 def imported(*args: str, env: dict[str, str] | None = None) -> set[str]:
@@ -53,8 +53,8 @@ def test_piped_list_imports_nothing_heavy() -> None:
 def test_completion_request_imports_no_framework(shell: str) -> None:
     """A completion request for ids is answered without Typer, Click or rich."""
     line = "asyncsnip run "
-    env = {"_ASYNCSNIP_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": line}
-    env.update(COMP_WORDS=line, COMP_CWORD="2", _TYPER_COMPLETE_FISH_ACTION="get-args")
+    env = {"_ASYNCSNIP_COMPLETE": f"complete_{shell}", "COMP_WORDS": line}
+    env["COMP_CWORD"] = "" if shell == "fish" else "2"
     modules = imported(env=env)
     assert heavy(modules) == set()
     assert {"typer", "click", "tomllib", "pathlib", "typing"} & modules == set()

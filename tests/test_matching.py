@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from asyncsnip.matching import diff, line_matches, matches, normalise
+from asyncsnip.engine.matching import diff, line_matches, matches, normalise
 
 # Lines without the wildcard and without whitespace at either end.
 plain_line = st.text(

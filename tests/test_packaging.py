@@ -79,7 +79,7 @@ def test_completion_scripts_installed_where_shells_look(
 def test_fork_server_code_ships_in_the_wheel(wheel: Path) -> None:
     """The fork server's own code is in the package (check reads it at run time)."""
     with zipfile.ZipFile(wheel) as archive:
-        assert "asyncsnip/forkserver_main.py" in archive.namelist()
+        assert "asyncsnip/engine/forkserver_main.py" in archive.namelist()
 
 
 def test_installed_list_shows_the_builtin_catalog(

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from asyncsnip.catalog import Catalog, load
+from asyncsnip.catalog.loader import load
+from asyncsnip.catalog.model import Catalog
+from asyncsnip.catalog.query import find, get, select, suggest
+from asyncsnip.cli.hints import hint_for
 from asyncsnip.errors import ExitCode, NotFoundError, UsageError
-from asyncsnip.query import find, get, select, suggest
 
 CATALOG = """
 version = 1
@@ -105,17 +107,19 @@ def test_not_found_suggests_close_words(catalog: Catalog) -> None:
         find(catalog, "shraed")
     assert caught.value.code == ExitCode.FAILED == 1
     assert "shraed" in caught.value.message
-    assert caught.value.hint is not None
-    assert caught.value.hint.startswith("did you mean")
-    assert "shared" in caught.value.hint
+    hint = hint_for(caught.value)
+    assert hint is not None
+    assert hint.startswith("did you mean")
+    assert "shared" in hint
 
 
 def test_not_found_without_close_words_still_hints(catalog: Catalog) -> None:
     """Nothing close: the hint points at a way to look around instead."""
     with pytest.raises(NotFoundError) as caught:
         find(catalog, "qqqqqqqq")
-    assert caught.value.hint
-    assert "did you mean" not in caught.value.hint
+    hint = hint_for(caught.value)
+    assert hint
+    assert "did you mean" not in hint
 
 
 def test_suggest_includes_prefix_matches() -> None:
@@ -161,8 +165,9 @@ def test_select_unknown_section_is_a_usage_error(catalog: Catalog) -> None:
         select(catalog, section="alpah")
     assert caught.value.code == ExitCode.USAGE == 2
     assert "alpah" in caught.value.message
-    assert caught.value.hint is not None
-    assert "alpha" in caught.value.hint
+    hint = hint_for(caught.value)
+    assert hint is not None
+    assert "alpha" in hint
 
 
 def test_get_unknown_id_is_a_usage_error_with_suggestions(catalog: Catalog) -> None:
@@ -171,5 +176,6 @@ def test_get_unknown_id_is_a_usage_error_with_suggestions(catalog: Catalog) -> N
     with pytest.raises(UsageError) as caught:
         get(catalog, "thrid")
     assert caught.value.code == 2
-    assert caught.value.hint is not None
-    assert "third" in caught.value.hint
+    hint = hint_for(caught.value)
+    assert hint is not None
+    assert "third" in hint

@@ -19,10 +19,11 @@ from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asyncsnip import usercatalog
-from asyncsnip.catalog import load
+from asyncsnip.catalog.fileformat import parse
+from asyncsnip.catalog.loader import load
+from asyncsnip.cli.writing import read_code
 from asyncsnip.errors import CatalogError, UsageError
-from asyncsnip.validate import parse
+from asyncsnip.store import usercatalog
 
 Invoke = Callable[..., Result]
 
@@ -259,7 +260,7 @@ def test_read_code_names_an_unusable_file(
     elif isinstance(content, bytes):
         path.write_bytes(content)
     with pytest.raises(UsageError) as info:
-        usercatalog.read_code(str(path))
+        read_code(str(path))
     assert info.value.code == 2
     assert str(path) in info.value.message
     assert message in info.value.message
@@ -271,7 +272,7 @@ def test_read_code_without_a_file_on_a_terminal_asks_for_one(
     """No --code-file and stdin is a terminal: a usage error saying what to pass."""
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     with pytest.raises(UsageError) as info:
-        usercatalog.read_code(None)
+        read_code(None)
     assert "--code-file PATH" in (info.value.hint or "")
 
 
@@ -614,7 +615,7 @@ def test_any_code_round_trips_through_add_and_load(
 BARRIER = """
 import os, runpy, sys, time
 go = sys.argv.pop(1)
-import asyncsnip.cli, asyncsnip.usercatalog  # imported before the start, to overlap
+import asyncsnip.cli.app, asyncsnip.store.usercatalog  # imported before the start, to overlap
 while not os.path.exists(go):
     time.sleep(0.001)
 runpy.run_module("asyncsnip", run_name="__main__", alter_sys=True)

@@ -12,8 +12,8 @@ def main() -> None:
         from asyncsnip.completion import fast_complete
 
         if fast_complete():
-            return
-    from asyncsnip.cli import run
+            _leave(0)
+    from asyncsnip.cli.app import run
 
     try:
         run()

@@ -32,19 +32,15 @@ class Tool(NamedTuple):
     env: dict[str, str]  # added to the environment
 
 
-def copy(text: str, *, ident: str | None = None) -> str:
-    """Put text on the clipboard; return a short description of where it went.
-
-    `ident` (a snippet id) only makes the hint of the ClipboardError raised when no clipboard
-    can be reached more precise.
-    """
+def copy(text: str) -> str:
+    """Put text on the clipboard; return a short description of where it went."""
     problems: list[str] = []
     where = _system_clipboard(text, problems)
     if where is None and _to_terminal(text):
         where = "the terminal's clipboard via OSC 52" + (" (through tmux)" if _in_tmux() else "")
     if where is None:
         reasons = "; ".join(problems)
-        raise ClipboardError(f"no clipboard could be reached: {reasons}", hint=_hint(ident))
+        raise ClipboardError(f"no clipboard could be reached: {reasons}")
     return where
 
 
@@ -198,10 +194,3 @@ def osc52(text: str) -> bytes:
 
 def _in_tmux() -> bool:
     return bool(os.environ.get("TMUX"))
-
-
-def _hint(ident: str | None) -> str:
-    show = f"asyncsnip show {ident or 'ID'} --view code"
-    if sys.platform in ("win32", "darwin"):
-        return f"print the code instead with: {show}"
-    return f"install xclip or xsel (X11) or wl-clipboard (Wayland), or print the code with: {show}"

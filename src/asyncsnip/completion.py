@@ -1,10 +1,22 @@
-"""Shell completion: candidates, their formatting per shell, and a fast path without Typer.
+"""Shell completion: the candidates, the answer the shell scripts read, and a fast path.
 
-Completion runs on every TAB press. The candidates come from one small `Index` (ids with
-titles, tags with counts, sections with titles). Typer's completion (wired in cli.py) and the
-fast path below both call the same functions and format items the same way; the fast path
-answers only the cases it fully understands, from the parsed-catalog cache, and hands every
-other request to Typer. It imports neither Typer nor rich nor tomllib.
+Completion runs on every TAB press. The shell scripts in `completions/` set
+`_ASYNCSNIP_COMPLETE=complete_SHELL`, `COMP_WORDS` (the line up to the cursor) and
+`COMP_CWORD` (the index of the word being completed; fish passes the word itself), and read
+back one line per candidate:
+
+    KIND <TAB> VALUE <TAB> DESCRIPTION
+
+KIND is `plain`, or `file` when the shell should complete file names itself. The answer is
+data, never shell code: the scripts split it with parameter expansion and hand the values to
+`compadd`, `COMPREPLY` or fish's `complete`, and nothing in it is evaluated. Values and
+descriptions are made single-line and visible here (`safe.one_line`), so no text from a
+catalog can end a record early or reach the terminal as an escape sequence.
+
+The fast path below answers the requests it fully understands from the parsed-catalog cache
+without importing Click, Typer, rich or tomllib; everything else goes through Click's
+completion (cli/app.py), which formats its items with the same `record`. Tests check that
+both give identical answers.
 """
 
 from __future__ import annotations
@@ -12,69 +24,22 @@ from __future__ import annotations
 import os
 import sys
 
-from asyncsnip.paths import BUILTIN
+from asyncsnip.catalog.paths import BUILTIN
+from asyncsnip.safe import one_line
 
 TYPE_CHECKING = False  # `typing` itself would be a fifth of a completion's time
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from typing import Any
 
-    from asyncsnip.catalog import Catalog
+    from asyncsnip.catalog.index import Index
 
 Candidate = tuple[str, str]  # (value, description)
 
 VIEWS = ("standard", "detailed", "compact", "code")
 FORMATS = ("markdown", "text", "json", "toml", "html")
 COLORS = ("auto", "always", "never")
-
-# The zsh script, safe to autoload from fpath: on the first TAB compinit runs this file as
-# the function `_asyncsnip`, so it must complete right away, not only register itself.
-ZSH_SCRIPT = """\
-#compdef %(prog_name)s
-
-%(complete_func)s() {
-  eval $(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" %(autocomplete_var)s=complete_zsh \
-%(prog_name)s)
-}
-
-if [[ "${funcstack[1]}" == "_%(prog_name)s" ]]; then
-  %(complete_func)s "$@"
-else
-  compdef %(complete_func)s %(prog_name)s
-fi
-"""
-
-
-class Index:
-    """What completion needs of the layered catalog: id -> (title, tags), section -> title."""
-
-    def __init__(self) -> None:
-        self.snippets: dict[str, tuple[str, tuple[str, ...]]] = {}
-        self.sections: dict[str, str] = {}
-        self.section_refs: set[str] = set()
-        self.builtin: set[str] = set()  # ids whose winning definition is the built-in one
-
-    def add(self, slim: tuple[list[Any], list[Any]], builtin: bool) -> None:
-        """Layer one catalog file (its slim cached form) over what is there; later ones win."""
-        sections, snippets = slim
-        self.sections.update(sections)
-        for ident, title, tags, section in snippets:
-            self.snippets[ident] = (title, tuple(tags))
-            (self.builtin.add if builtin else self.builtin.discard)(ident)
-            if section is not None:
-                self.section_refs.add(section)
-
-    @classmethod
-    def of(cls, catalog: Catalog) -> Index:
-        index = cls()
-        index.sections = {i: section.title for i, section in catalog.sections.items()}
-        index.snippets = {i: (s.title, s.tags) for i, s in catalog.snippets.items()}
-        index.builtin = {i for i, s in catalog.snippets.items() if s.source == BUILTIN}
-        return index
-
-    def valid(self) -> bool:
-        """Every section a snippet names is defined (else loading the catalog fails)."""
-        return self.section_refs <= self.sections.keys()
+SHELLS = ("bash", "zsh", "fish")
+ENV = "_ASYNCSNIP_COMPLETE"
 
 
 def ids(index: Index, exclude: Sequence[str] = ()) -> list[Candidate]:
@@ -112,28 +77,26 @@ def choices(values: Sequence[str]) -> list[Candidate]:
     return [(value, "") for value in values]
 
 
-# Formatting, as Typer's completion classes do it (help text printed as it is).
+def starting(candidates: list[Candidate], incomplete: str) -> list[Candidate]:
+    return [c for c in candidates if c[0].startswith(incomplete)]
 
 
-def zsh_item(value: str, description: str) -> str:
-    def escape(s: str) -> str:
-        return (
-            s.replace('"', '""')
-            .replace("'", "''")
-            .replace("$", "\\$")
-            .replace("`", "\\`")
-            .replace(":", r"\\:")
-        )
-
-    if description:
-        return f'"{escape(value)}":"{escape(description)}"'
-    return f'"{escape(value)}"'
+# The answer.
 
 
-def fish_item(value: str, description: str) -> str:
-    if not description:
-        return value
-    return value + "\t" + "".join(" " if char.isspace() else char for char in description)
+def record(value: str, description: str, kind: str = "plain") -> str | None:
+    """One line of the answer; None for a value that cannot be offered as one word."""
+    if value != one_line(value) or not value.strip():
+        return None
+    return f"{kind}\t{value}\t{one_line(description)}"
+
+
+FILES = "file\t\t"  # the shell completes file names itself
+
+
+def answer(candidates: list[Candidate]) -> str:
+    lines = (record(value, description) for value, description in candidates)
+    return "".join(f"{line}\n" for line in lines if line is not None)
 
 
 # The fast path.
@@ -148,17 +111,15 @@ VALUED = {
     "check": {"--tag", "-t", "--section", "-s", "--jobs", "-j", "--timeout", "--python"},
     "show": {"--view", "-v"},
     "list": {"--tag", "-t", "--section", "-s", "--search"},
-    "export": {"--format", "--tag", "-t", "--section", "-s", "--output"},
+    "export": {"--format", "-f", "--tag", "-t", "--section", "-s", "--output", "-o"},
 }
 FLAGS = {"--json", "--compact", "--copy"}
 SINGLE_ID = {"run": "ids", "copy": "ids", "remove": "removable"}
 
 
 def fast_complete() -> bool:
-    """Answer a completion request without Typer if it is simple enough; True if answered."""
-    instruction = os.environ.get("_ASYNCSNIP_COMPLETE", "")
-    shell = instruction.removeprefix("complete_")
-    request = _request(shell)
+    """Answer a completion request without Click if it is simple enough; True if answered."""
+    request = words(os.environ.get(ENV, "").removeprefix("complete_"), os.environ)
     if request is None:
         return False
     args, incomplete = request
@@ -169,32 +130,30 @@ def fast_complete() -> bool:
     index = load_index(builtin, extra)
     if index is None:
         return False
-    found = [c for c in _candidates(kind, index, given) if c[0].startswith(incomplete)]
-    return _answer(shell, found)
+    sys.stdout.write(answer(starting(_candidates(kind, index, given), incomplete)))
+    return True
 
 
-def _request(shell: str) -> tuple[list[str], str] | None:
-    """(args after the program name, the word being completed), as Typer's classes read them."""
-    if shell == "bash":
-        line, cword = os.environ.get("COMP_WORDS", ""), os.environ.get("COMP_CWORD", "")
-        if not cword.isdigit() or _unsafe(line):
-            return None
-        words = line.split()
-        index = int(cword)
-        return words[1:index], words[index] if index < len(words) else ""
-    if shell in ("zsh", "fish"):
-        line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
-        if _unsafe(line):
-            return None
-        args = line.split()[1:]
-        if args and not line.endswith(" "):
-            return args[:-1], args[-1]
-        return args, ""
-    return None
+def words(shell: str, environ: os._Environ[str] | dict[str, str]) -> tuple[list[str], str] | None:
+    """(args after the program name, the word being completed), split on blanks; None for a
+    shell we do not know, or a line whose quotes and escapes need a real parser."""
+    line = environ.get("COMP_WORDS", "")
+    cword = environ.get("COMP_CWORD", "")
+    if shell not in SHELLS or _unsafe(line + cword):
+        return None
+    parts = line.split()
+    if shell == "fish":  # COMP_CWORD is the word itself, which fish leaves in the line
+        if cword and parts and parts[-1] == cword:
+            parts.pop()
+        return parts[1:], cword
+    if not cword.isdigit():
+        return None
+    index = int(cword)
+    return parts[1:index], parts[index] if index < len(parts) else ""
 
 
 def _unsafe(line: str) -> bool:
-    """Quotes, escapes and `=` need Click's own parsing: leave those lines to Typer."""
+    """Quotes, escapes and `=` need Click's own parsing: leave those lines to it."""
     return any(char in line for char in "\"'\\=\t\n")
 
 
@@ -231,7 +190,7 @@ def _kind(command: str, rest: list[str]) -> str | None:
     if last in VALUED[command]:
         if command == "show" and last in ("--view", "-v"):
             return "views"
-        if command == "export" and last == "--format":
+        if command == "export" and last in ("--format", "-f"):
             return "formats"
         return option_kinds.get(last)
     positionals = _positionals(command, rest)
@@ -247,7 +206,7 @@ def _kind(command: str, rest: list[str]) -> str | None:
 
 
 def _positionals(command: str, rest: list[str]) -> list[str] | None:
-    words, position = [], 0
+    found, position = [], 0
     while position < len(rest):
         word = rest[position]
         if word in VALUED[command]:
@@ -257,9 +216,9 @@ def _positionals(command: str, rest: list[str]) -> list[str] | None:
         elif word.startswith("-"):
             return None
         else:
-            words.append(word)
+            found.append(word)
             position += 1
-    return words
+    return found
 
 
 def _candidates(kind: str, index: Index, given: list[str]) -> list[Candidate]:
@@ -278,27 +237,11 @@ def _candidates(kind: str, index: Index, given: list[str]) -> list[Candidate]:
     return table[kind]()
 
 
-def _answer(shell: str, found: list[Candidate]) -> bool:
-    if shell == "bash":
-        output = "\n".join(value for value, _ in found)
-    elif shell == "zsh":
-        items = "\n".join(zsh_item(v, d) for v, d in found)
-        output = f"_arguments '*: :(({items}))'" if found else "_files"
-    else:
-        action = os.environ.get("_TYPER_COMPLETE_FISH_ACTION", "")
-        if action == "is-args":
-            sys.exit(0 if found else 1)
-        if action != "get-args":
-            return False
-        output = "\n".join(fish_item(v, d) for v, d in found)
-    sys.stdout.write(output + "\n")
-    return True
-
-
 def load_index(builtin: bool, extra: list[str]) -> Index | None:
     """The index from cached catalogs only; None when any file needs a real parse."""
-    from asyncsnip import cache
-    from asyncsnip.paths import catalog_paths
+    from asyncsnip.catalog import cache
+    from asyncsnip.catalog.index import Index
+    from asyncsnip.catalog.paths import catalog_paths
 
     index = Index()
     for label, path, required in catalog_paths(builtin, extra):
@@ -308,8 +251,8 @@ def load_index(builtin: bool, extra: list[str]) -> Index | None:
             if required:
                 return None
             continue
-        slim = cache.get(path, stat, "index")
-        if slim is None:
+        form = cache.get(path, stat, "index")
+        if form is None:
             return None
-        index.add(slim, builtin=label == BUILTIN)
+        index.add(form, builtin=label == BUILTIN)
     return index if index.valid() else None

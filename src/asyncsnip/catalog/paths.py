@@ -21,7 +21,8 @@ ENV_CATALOG = "ASYNCSNIP_CATALOG"
 
 
 def builtin_path() -> str:
-    return os.path.join(os.path.dirname(__file__), "data", "snippets.toml")
+    package = os.path.dirname(os.path.dirname(__file__))
+    return os.path.join(package, "data", "snippets.toml")
 
 
 def user_catalog_path() -> str:

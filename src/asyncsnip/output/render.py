@@ -6,15 +6,16 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from asyncsnip import plain
-from asyncsnip.catalog import Catalog, Snippet
-from asyncsnip.paths import BUILTIN
-from asyncsnip.term import Style
+from asyncsnip.catalog.model import Catalog
+from asyncsnip.catalog.paths import BUILTIN
+from asyncsnip.catalog.schema import Snippet
+from asyncsnip.output import plain
+from asyncsnip.output.term import Style
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from asyncsnip.engine import Result
+    from asyncsnip.engine.result import Result
 
 
 def write(text: str) -> None:
@@ -95,7 +96,7 @@ def _syntax(code: str) -> RenderableType:
     """The code, coloured; long lines wrap rather than being cut at the terminal's edge."""
     from rich.text import Text
 
-    from asyncsnip.highlight import spans
+    from asyncsnip.output.highlight import spans
 
     text = Text(code.rstrip("\n"), no_wrap=False)
     for start, end, style in spans(text.plain):
@@ -139,16 +140,6 @@ def doctor(style: Style, facts: Sequence[tuple[str, str]]) -> None:
     for key, value in facts:
         table.add_row(*_cells([key, value]))
     console(style).print(table)
-
-
-def error(message: str, hint: str | None = None) -> None:
-    """One line on stderr (and a hint line where one helps); never decorated."""
-    lines = message.splitlines() or [message]
-    text = "".join(f"asyncsnip: error: {line}\n" for line in lines)
-    if hint:
-        text += f"asyncsnip: hint: {hint}\n"
-    sys.stderr.write(text)
-    sys.stderr.flush()
 
 
 MARKS = {"passed": "✓", "failed": "✗", "mismatch": "≠", "timeout": "⏱", "skipped": "-"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from asyncsnip.catalog import Catalog, Snippet
+from asyncsnip.catalog.model import Catalog
+from asyncsnip.catalog.schema import Snippet
 
 VIEWS = ("standard", "detailed", "compact", "code")
 
@@ -74,7 +75,7 @@ def detail_lines(s: Snippet) -> list[str]:
     """API signatures and related snippets, for the detailed view."""
     extra = []
     if s.api:
-        from asyncsnip.apidoc import signature
+        from asyncsnip.output.apidoc import signature
 
         extra.append("API:\n" + "\n".join(f"  {signature(name)}" for name in s.api))
     if s.see_also:

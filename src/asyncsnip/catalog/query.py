@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from asyncsnip.catalog import Catalog, Snippet
-from asyncsnip.errors import NotFoundError, UsageError
+from asyncsnip.catalog.model import Catalog
+from asyncsnip.catalog.schema import Snippet
+from asyncsnip.errors import NotFoundError, UnknownName
 
 
 def select(
@@ -17,10 +18,7 @@ def select(
 ) -> list[Snippet]:
     """Snippets having every tag, in the section, matching the text; catalog order."""
     if section is not None and section not in catalog.sections:
-        raise UsageError(
-            f"unknown section '{section}'",
-            hint=_hint(section, list(catalog.sections), "sections"),
-        )
+        raise UnknownName("section", section, suggest(section, list(catalog.sections)))
     chosen = []
     for snippet in catalog.snippets.values():
         if not all(tag in snippet.tags for tag in tags):
@@ -51,7 +49,7 @@ def find(catalog: Catalog, query: str) -> list[Snippet]:
     found = [snippet for snippet in catalog.snippets.values() if matches_text(snippet, query)]
     if found:
         return found
-    raise NotFoundError(f"nothing matches '{query}'", hint=_hint(query, vocabulary(catalog), "try"))
+    raise NotFoundError(query, suggest(query, vocabulary(catalog)))
 
 
 def get(catalog: Catalog, ident: str) -> Snippet:
@@ -59,9 +57,7 @@ def get(catalog: Catalog, ident: str) -> Snippet:
     try:
         return catalog.snippets[ident]
     except KeyError:
-        raise UsageError(
-            f"unknown snippet id '{ident}'", hint=_hint(ident, list(catalog.snippets), "ids")
-        ) from None
+        raise UnknownName("snippet id", ident, suggest(ident, list(catalog.snippets))) from None
 
 
 def vocabulary(catalog: Catalog) -> list[str]:
@@ -77,12 +73,3 @@ def suggest(word: str, candidates: Sequence[str], limit: int = 5) -> list[str]:
     close = difflib.get_close_matches(word, candidates, n=limit, cutoff=0.6)
     prefixed = [c for c in candidates if c.startswith(word) and c not in close]
     return (close + prefixed)[:limit]
-
-
-def _hint(word: str, candidates: Sequence[str], what: str) -> str:
-    close = suggest(word, candidates)
-    if close:
-        return "did you mean: " + ", ".join(close) + "?"
-    if what == "try":
-        return "try 'asyncsnip tags' or 'asyncsnip list --search TEXT'"
-    return f"see 'asyncsnip list' for the {what}"

@@ -2,41 +2,44 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from asyncsnip.catalog.schema import FORMAT_VERSION, SECTION_FIELDS, SNIPPET_FIELDS, Field
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 VERSION = re.compile(r"^[0-9]+\.[0-9]+$")
 MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-
-# field -> (accepted types, type name for messages, required)
-SNIPPET_FIELDS: dict[str, tuple[tuple[type, ...], str, bool]] = {
-    "id": ((str,), "a string", True),
-    "title": ((str,), "a string", True),
-    "section": ((str,), "a string", False),
-    "summary": ((str,), "a string", False),
-    "tags": ((list,), "a list of strings", True),
-    "python": ((str,), 'a string like "3.11"', False),
-    "code": ((str,), "a string", True),
-    "output": ((str,), "a string", False),
-    "ordered": ((bool,), "true or false", False),
-    "notes": ((str,), "a string", False),
-    "timeout": ((int, float), "a number of seconds", False),
-    "requires": ((list,), "a list of module names", False),
-    "api": ((list,), "a list of dotted names", False),
-    "see_also": ((list,), "a list of snippet ids", False),
-}
-SECTION_FIELDS: dict[str, tuple[tuple[type, ...], str, bool]] = {
-    "id": ((str,), "a string", True),
-    "title": ((str,), "a string", True),
-    "summary": ((str,), "a string", False),
-}
 TOP_KEYS = {"version", "sections", "snippets"}
-FORMAT_VERSION = 1
+MAX_GIST_LINES = 3
+MAX_BYTES = 16 << 20  # a catalog larger than this is not read (the built-in one is ~150 KB)
+
+
+class Kind(NamedTuple):
+    """What a field of this kind accepts: TOML types, and their name for messages."""
+
+    types: tuple[type, ...]
+    type_name: str
+
+
+KINDS = {
+    "slug": Kind((str,), "a string"),
+    "title": Kind((str,), "a string"),
+    "text": Kind((str,), "a string"),
+    "version": Kind((str,), 'a string like "3.11"'),
+    "code": Kind((str,), "a string"),
+    "gist": Kind((str,), "a string"),
+    "bool": Kind((bool,), "true or false"),
+    "seconds": Kind((int, float), "a number of seconds"),
+    "tags": Kind((list,), "a list of strings"),
+    "slugs": Kind((list,), "a list of snippet ids"),
+    "modules": Kind((list,), "a list of dotted names"),
+}
 
 
 @dataclass
@@ -49,10 +52,11 @@ class ParsedFile:
     problems: list[str] = field(default_factory=list)
 
 
-def read_text(path: Path) -> tuple[str | None, str | None]:
-    """The file's text, or None and a one-line reason."""
+def read_text(path: str) -> tuple[str | None, str | None]:
+    """The file's text, or None and a one-line reason. Only a regular file of at most
+    MAX_BYTES is read: a FIFO, a device or a directory is refused at once, never waited on."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return None, f"{path}: no such file"
     except IsADirectoryError:
@@ -62,13 +66,40 @@ def read_text(path: Path) -> tuple[str | None, str | None]:
     except OSError as exc:
         return None, f"{path}: cannot be read ({exc.strerror or exc})"
     try:
+        return _read_regular(fd, path)
+    except OSError as exc:
+        return None, f"{path}: cannot be read ({exc.strerror or exc})"
+    finally:
+        os.close(fd)
+
+
+def _read_regular(fd: int, path: str) -> tuple[str | None, str | None]:
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):
+        return None, f"{path}: is a directory, not a catalog file"
+    if not stat.S_ISREG(mode):
+        return None, f"{path}: is not a regular file ({_file_kind(mode)}), not a catalog file"
+    chunks, size = [], 0
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BYTES:
+            return None, f"{path}: is larger than {MAX_BYTES >> 20} MiB, not a catalog file"
+    data = b"".join(chunks)
+    try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x})"
 
 
-def parse(text: str, path: Path) -> ParsedFile:
+def _file_kind(mode: int) -> str:
+    kinds = [(stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")]
+    kinds.append((stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "not a file")
+
+
+def parse(text: str, path: str) -> ParsedFile:
     """Decode and validate one catalog document; `problems` lists everything wrong."""
     result = ParsedFile()
     try:
@@ -113,9 +144,9 @@ def parse(text: str, path: Path) -> ParsedFile:
 def _check_table(
     kind: str,
     table: dict[str, Any],
-    fields: dict[str, tuple[tuple[type, ...], str, bool]],
+    fields: tuple[Field, ...],
     where: dict[str, int],
-    path: Path,
+    path: str,
     seen: set[str],
 ) -> list[str]:
     ident = table.get("id")
@@ -126,19 +157,21 @@ def _check_table(
         location = f"{path}:{line}" if line else str(path)
         return f"{location}: {label}, field '{name}': {message}"
 
-    problems = [problem(key, "unknown field") for key in table if key not in fields]
-    for name, (types, type_name, required) in fields.items():
-        if name not in table:
-            if required:
-                problems.append(problem(name, "missing"))
+    known = {row.name for row in fields}
+    problems = [problem(key, "unknown field") for key in table if key not in known]
+    for row in fields:
+        if row.name not in table:
+            if row.required:
+                problems.append(problem(row.name, "missing"))
             continue
-        value = table[name]
+        value = table[row.name]
+        types, type_name = KINDS[row.kind]
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            problems.append(problem(name, f"must be {type_name}"))
+            problems.append(problem(row.name, f"must be {type_name}"))
             continue
-        message = _check_value(name, value, table)
+        message = _check_value(row.kind, value, table)
         if message:
-            problems.append(problem(name, message))
+            problems.append(problem(row.name, message))
     if isinstance(ident, str):
         if ident in seen:
             problems.append(problem("id", f"duplicate id '{ident}' in this file"))
@@ -148,38 +181,54 @@ def _check_table(
 
 def check_snippet(table: dict[str, Any]) -> list[str]:
     """Every problem of one snippet table on its own, as "snippet 'ID', field 'F': ..."."""
-    problems = _check_table("snippets", table, SNIPPET_FIELDS, {}, Path("-"), set())
+    problems = _check_table("snippets", table, SNIPPET_FIELDS, {}, "-", set())
     return [problem.removeprefix("-: ") for problem in problems]
 
 
-def _check_value(name: str, value: Any, table: dict[str, Any]) -> str | None:
-    if name in ("id", "section") and not SLUG.match(value):
+def _check_value(kind: str, value: Any, table: dict[str, Any]) -> str | None:
+    if kind == "slug" and not SLUG.match(value):
         return f"'{value}' is not a slug (lowercase letters, digits and single hyphens)"
-    if name == "title" and not value.strip():
+    if kind == "title" and not value.strip():
         return "must not be empty"
-    if name == "code":
+    if kind == "code":
         return _compile_problem(value, table.get("id", "snippet"), table.get("python"))
-    if name == "python" and not VERSION.match(value):
+    if kind == "gist":
+        return _gist_problem(value, table.get("code"))
+    if kind == "version" and not VERSION.match(value):
         return f"'{value}' is not a version like \"3.11\""
-    if name == "timeout" and not value > 0:
+    if kind == "seconds" and not value > 0:
         return "must be a positive number of seconds"
     if isinstance(value, list):
-        return _check_list(name, value)
+        return _check_list(kind, value)
     return None
 
 
-def _check_list(name: str, value: list[Any]) -> str | None:
+def _check_list(kind: str, value: list[Any]) -> str | None:
     if not all(isinstance(item, str) for item in value):
         return "must be a list of strings"
-    if name == "tags" and not value:
+    if kind == "tags" and not value:
         return "needs at least one tag"
-    pattern = SLUG if name in ("tags", "see_also") else MODULE
+    pattern = MODULE if kind == "modules" else SLUG
     bad = [item for item in value if not pattern.match(item)]
     if bad:
-        kind = "slug" if pattern is SLUG else "dotted name"
-        return f"'{bad[0]}' is not a {kind}"
+        what = "slug" if pattern is SLUG else "dotted name"
+        return f"'{bad[0]}' is not a {what}"
     if len(set(value)) != len(value):
         return "lists an item twice"
+    return None
+
+
+def _gist_problem(gist: str, code: Any) -> str | None:
+    """A gist is 1 to 3 lines of the code, each verbatim (indentation aside), in order."""
+    lines = [line.strip() for line in gist.strip("\n").split("\n")]
+    if not gist.strip() or len(lines) > MAX_GIST_LINES:
+        return f"must be 1 to {MAX_GIST_LINES} lines of the code"
+    if not isinstance(code, str):
+        return None  # the code's own problem is reported
+    remaining = iter(line.strip() for line in code.split("\n"))
+    for line in lines:
+        if line and line not in remaining:  # `in` consumes the iterator: order is kept
+            return f"'{line}' is not a line of the code (or not in the code's order)"
     return None
 
 

@@ -10,7 +10,6 @@ import contextlib
 import itertools
 import re
 import stat
-import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,39 +17,16 @@ from typing import Any
 
 import tomli_w
 
-from asyncsnip import validate
-from asyncsnip.errors import CatalogError, UsageError
-from asyncsnip.files import write_atomic
-from asyncsnip.paths import user_catalog_path
+from asyncsnip.catalog import fileformat as validate
+from asyncsnip.catalog.paths import user_catalog_path
+from asyncsnip.errors import CatalogError, SnippetExists, UsageError
+from asyncsnip.store.files import write_atomic
 
 Doc = dict[str, Any]
 NEW_FILE = "version = 1\n"
 _CANDIDATE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SNIPPETS = re.compile(r"""[ \t]*\[\[[ \t]*(snippets|"snippets"|'snippets')[ \t]*\]\]""")
-
-
-def read_code(code_file: str | None) -> str:
-    """The code from PATH, or stdin for '-' (or when stdin is not a terminal), exactly."""
-    if code_file is None:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise UsageError("no code given", hint="pass --code-file PATH, or '-' for stdin")
-        code_file = "-"
-    if code_file == "-":
-        return _decode(sys.stdin.buffer.read(), "stdin")
-    try:
-        data = Path(code_file).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{code_file}: cannot read the code ({exc.strerror or exc})") from None
-    return _decode(data, code_file)
-
-
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise UsageError(f"{name}:{line}: the code is not UTF-8 text") from None
 
 
 def new_table(
@@ -85,7 +61,7 @@ def _text_problems(table: dict[str, Any]) -> list[str]:
 
 def _section_problems(ident: str, section: str) -> list[str]:
     """A section the catalogs loaded by default do not define would break every command."""
-    from asyncsnip.catalog import load
+    from asyncsnip.catalog.loader import load
 
     if section in load().sections:
         return []
@@ -103,7 +79,7 @@ def add(table: dict[str, Any], replace: bool) -> Path:
         old, doc = _current(path)
         present = any(t["id"] == ident for t in doc.get("snippets", []))
         if present and not replace:
-            raise UsageError(f"'{ident}' is in {path} already", hint="add --force to replace it")
+            raise SnippetExists(ident, str(path))
         base = _cut(old, doc, ident, path) if present else old or NEW_FILE
         expected = _drop(doc, ident) if old else tomllib.loads(NEW_FILE)
         expected["snippets"] = [*expected.get("snippets", []), table]
@@ -151,8 +127,8 @@ def _current(path: Path) -> tuple[str, Doc]:
     """The catalog's text and document; one that does not parse is never written over."""
     if not path.exists():
         return "", {}
-    text, reason = validate.read_text(path)
-    problems = [reason or str(path)] if text is None else validate.parse(text, path).problems
+    text, reason = validate.read_text(str(path))
+    problems = [reason or str(path)] if text is None else validate.parse(text, str(path)).problems
     if text is None or problems:
         raise CatalogError([*problems, f"{path}: not changed; fix this file first"])
     return text, tomllib.loads(text)
@@ -251,8 +227,11 @@ def _save(path: Path, text: str, expected: Doc, backup: str | None) -> None:
 
 def _verify(written: Path, expected: Doc, path: Path) -> None:
     """The written file must be a valid catalog holding exactly the expected document."""
-    text, reason = validate.read_text(written)
-    problems = [reason or str(written)] if text is None else validate.parse(text, path).problems
+    text, reason = validate.read_text(str(written))
+    if text is None:
+        problems = [reason or str(written)]
+    else:
+        problems = validate.parse(text, str(path)).problems
     if text is not None and not problems and _load(text) != expected:
         problems = [f"{path}: the edited text does not hold what was meant"]
     if problems:

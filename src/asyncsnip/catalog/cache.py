@@ -15,20 +15,22 @@ import sys
 import time
 
 from asyncsnip import __version__
-from asyncsnip.paths import cache_dir
+from asyncsnip.catalog.paths import cache_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from asyncsnip.paths import StrPath
+    from asyncsnip.catalog.paths import StrPath
 
+LAYOUT = 2  # of what is stored; a change of it makes every stored file stale
 RACY_S = 2.0  # a file changed this recently may change again within the same mtime tick
 
 
 def _key(path: StrPath, stat: os.stat_result) -> tuple[Any, ...]:
     identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-    return (os.path.realpath(path), *identity, __version__, tuple(sys.version_info[:2]))
+    versions = (LAYOUT, __version__, tuple(sys.version_info[:2]))
+    return (os.path.realpath(path), *identity, *versions)
 
 
 def _file_for(path: StrPath, kind: str) -> str:

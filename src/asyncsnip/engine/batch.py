@@ -1,35 +1,31 @@
-"""`run` and `check` as plain functions: concurrency, signals and the summary."""
+"""`run` and `check` as plain functions: one snippet or many at once, under signal guard.
+
+These return results; the command line decides what they mean for the exit status.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import signal
-import sys
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from asyncsnip import cache, forkserver
-from asyncsnip.catalog import Snippet
-from asyncsnip.engine import Interpreter, Result, default_python, probe, run_snippet
-from asyncsnip.errors import AsyncsnipError, ExitCode
-from asyncsnip.forkserver import ForkServer, ServerGone
+from asyncsnip.catalog import cache
+from asyncsnip.catalog.schema import Snippet
+from asyncsnip.engine import forkserver
+from asyncsnip.engine.forkserver import ForkServer, ServerGone
+from asyncsnip.engine.interpreter import default_python, probe
+from asyncsnip.engine.process import Sink, run_snippet
+from asyncsnip.engine.result import Interpreter, Result
+from asyncsnip.errors import Interrupted
 
 T = TypeVar("T")
-STATUSES = ("passed", "failed", "mismatch", "timeout", "skipped")
 # Snippets mostly wait (sleep, I/O) and, forked from a warm interpreter, cost a few ms of
 # CPU each. Measured on 2 cores with the built-in catalog (82 snippets): 8 jobs 2.3 s,
 # 16 jobs 1.6 s, 32 jobs 1.5 s, 64 and 128 no better; more only adds contention.
 DEFAULT_JOBS = 32
-
-
-class Interrupted(AsyncsnipError):
-    def __init__(self, signum: int) -> None:
-        name = signal.Signals(signum).name
-        super().__init__(f"interrupted by {name}; every process the snippets started was ended")
-        self.code = ExitCode.INTERRUPTED if signum == signal.SIGINT else 128 + signum  # type: ignore[assignment]
 
 
 def guarded(work: Callable[[], Awaitable[T]]) -> T:
@@ -53,29 +49,24 @@ def guarded(work: Callable[[], Awaitable[T]]) -> T:
         return asyncio.run(main())
     except asyncio.CancelledError:
         if received:
-            raise Interrupted(received[0]) from None
+            raise Interrupted(received[0], signal.Signals(received[0]).name) from None
         raise
 
 
-def run_one(snippet: Snippet, python: str | None, timeout: float | None, stream: bool) -> Result:
-    out = _writer(sys.stdout) if stream else None
-    err = _writer(sys.stderr) if stream else None
+def run_one(
+    snippet: Snippet,
+    python: str | None,
+    timeout: float | None,
+    out: Sink | None = None,
+    err: Sink | None = None,
+) -> Result:
+    """Run one snippet; `out` and `err` receive its output live, as it writes it."""
 
     async def work() -> Result:
         target = await probe(python or default_python(), frozenset(snippet.requires))
         return await run_snippet(snippet, target, timeout, out, err)
 
     return guarded(work)
-
-
-def _writer(stream: Any) -> Callable[[bytes], None]:
-    binary = stream.buffer
-
-    def write(data: bytes) -> None:
-        binary.write(data)
-        binary.flush()
-
-    return write
 
 
 def check_many(
@@ -165,21 +156,3 @@ async def _close_servers(servers: dict[ServerKey, asyncio.Task[ForkServer | None
             server = await task
             if server is not None:
                 await server.close()
-
-
-def summary(results: Sequence[Result]) -> dict[str, int]:
-    counts = Counter(result.status for result in results)
-    return {"total": len(results), **{status: counts[status] for status in STATUSES}}
-
-
-def exit_code(results: Sequence[Result]) -> ExitCode:
-    """`check`: 0 unless something failed, mismatched or timed out."""
-    statuses = {result.status for result in results}
-    return ExitCode.FAILED if statuses - {"passed", "skipped"} else ExitCode.OK
-
-
-def run_exit_code(result: Result) -> ExitCode:
-    """`run`: a timeout has its own code, and a skipped snippet did not run."""
-    if result.status == "timeout":
-        return ExitCode.TIMEOUT
-    return ExitCode.OK if result.status == "passed" else ExitCode.FAILED

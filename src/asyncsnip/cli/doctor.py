@@ -1,24 +1,31 @@
-"""What asyncsnip sees on this machine, as (name, value) facts for `doctor`."""
-
-from __future__ import annotations
+"""`doctor`: what asyncsnip sees on this machine, as (name, value) facts."""
 
 import os
 import shutil
 import sys
 from pathlib import Path
 
+import typer
+
 from asyncsnip import __version__
-from asyncsnip.catalog import load
-from asyncsnip.errors import CatalogError
-from asyncsnip.paths import catalog_paths, user_catalog_path
-from asyncsnip.term import Style
+from asyncsnip.catalog.loader import load
+from asyncsnip.catalog.paths import catalog_paths, user_catalog_path
+from asyncsnip.cli.shells import INSTALLED
+from asyncsnip.cli.state import state
+from asyncsnip.errors import CatalogError, UsageError
+from asyncsnip.output import render
+from asyncsnip.output.term import Style
 
 CLIPBOARD_TOOLS = ("wl-copy", "xclip", "xsel", "pbcopy", "clip.exe")
-COMPLETION_FILES = {
-    "bash": "~/.bash_completions/asyncsnip.sh",
-    "zsh": "~/.zfunc/_asyncsnip",
-    "fish": "~/.config/fish/completions/asyncsnip.fish",
-}
+
+
+def doctor(ctx: typer.Context) -> None:
+    """What asyncsnip sees: Python, catalogs, user catalog, clipboard, colour, completion."""
+    current = state(ctx)
+    rows, ok = facts(current.builtin, current.catalogs, current.style)
+    render.doctor(current.style, rows)
+    if not ok:
+        raise UsageError("a catalog is invalid: see the problems listed above")
 
 
 def facts(builtin: bool, extra: list[Path], style: Style) -> tuple[list[tuple[str, str]], bool]:
@@ -51,12 +58,12 @@ def _user_catalog_state() -> str:
     path = Path(user_catalog_path())
     if not path.exists():
         return f"{path} (not created yet; 'asyncsnip add' creates it)"
-    from asyncsnip.validate import parse, read_text
+    from asyncsnip.catalog.fileformat import parse, read_text
 
-    text, reason = read_text(path)
+    text, reason = read_text(str(path))
     if text is None:
         return f"{path} (invalid: {reason})"
-    parsed = parse(text, path)
+    parsed = parse(text, str(path))
     if parsed.problems:
         return f"{path} (invalid: {len(parsed.problems)} problem(s), listed above)"
     count = len(parsed.snippets)
@@ -82,7 +89,7 @@ def _colour(style: Style) -> str:
 
 def _completion() -> str:
     states = []
-    for shell, where in COMPLETION_FILES.items():
+    for shell, where in INSTALLED.items():
         installed = Path(where).expanduser().exists()
         states.append(f"{shell}: {'installed' if installed else 'not installed'}")
     return "; ".join(states) + " (asyncsnip --install-completion)"

@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from asyncsnip import matching
-from asyncsnip.catalog import Snippet
-from asyncsnip.errors import UsageError
-from asyncsnip.forkserver import ForkServer, ServerGone
+from asyncsnip.catalog.schema import Snippet
+from asyncsnip.engine import matching
+from asyncsnip.engine.forkserver import ForkServer, ServerGone
+from asyncsnip.engine.interpreter import skip_reason
+from asyncsnip.engine.result import Interpreter, Result, Status
 
 CAPTURE_LIMIT = 1 << 20  # bytes kept per stream; the rest is streamed but not kept
 GRACE_S = 1.0  # between SIGTERM and SIGKILL
@@ -35,106 +33,6 @@ STATUS_S = 5.0  # how long to wait for the exit status of a snippet already kill
 CUT_MARK = "\n[asyncsnip: output cut at 1 MiB]\n"
 
 Sink = Callable[[bytes], None]
-
-
-@dataclass
-class Result:
-    id: str
-    status: str  # passed, failed, mismatch, timeout, skipped
-    exit_code: int | None
-    stdout: str
-    stderr: str
-    duration_s: float
-    python: str
-    reason: str | None = None
-    diff: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class Interpreter:
-    """What a target Python reported about itself."""
-
-    executable: str
-    version: tuple[int, int, int]
-    modules: dict[str, bool]
-
-    @property
-    def label(self) -> str:
-        return f"{'.'.join(map(str, self.version))} ({self.executable})"
-
-
-_PROBE = (
-    "import sys, json, importlib.util as u\n"
-    "def found(m):\n"
-    "    try:\n"
-    "        return u.find_spec(m) is not None\n"
-    "    except Exception:\n"
-    "        return False\n"
-    "print(json.dumps({'executable': sys.executable, 'version': list(sys.version_info[:3]),"
-    " 'modules': {m: found(m) for m in sys.argv[1:]}}))\n"
-)
-_probed: dict[tuple[str, frozenset[str]], Interpreter] = {}
-
-
-def default_python() -> str:
-    return os.environ.get("ASYNCSNIP_PYTHON") or sys.executable
-
-
-async def probe(python: str, modules: frozenset[str] = frozenset()) -> Interpreter:
-    """Ask the interpreter once for its version and which modules it can find."""
-    key = (python, modules)
-    if key not in _probed and _is_running(python):
-        _probed[key] = _this_interpreter(modules)
-    if key not in _probed:
-        executable = shutil.which(python) or python
-        try:
-            proc = await asyncio.create_subprocess_exec(
-                executable, "-c", _PROBE, *sorted(modules),
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            )  # fmt: skip
-            out, _err = await asyncio.wait_for(proc.communicate(), 30)
-            info = json.loads(out)
-        except (OSError, ValueError, TimeoutError) as exc:
-            raise UsageError(
-                f"cannot use '{python}' as the Python to run snippets ({exc})",
-                hint="pass --python with the path of a Python 3 interpreter",
-            ) from None
-        _probed[key] = Interpreter(info["executable"], tuple(info["version"]), info["modules"])
-    return _probed[key]
-
-
-def _is_running(python: str) -> bool:
-    """Is `python` the interpreter running asyncsnip? Then it need not be asked."""
-    found = shutil.which(python)
-    return found is not None and os.path.abspath(found) == os.path.abspath(sys.executable)
-
-
-def _this_interpreter(modules: frozenset[str]) -> Interpreter:
-    from importlib.util import find_spec
-
-    def found(name: str) -> bool:
-        try:
-            return find_spec(name) is not None
-        except (ImportError, ValueError):
-            return False
-
-    version = (sys.version_info[0], sys.version_info[1], sys.version_info[2])
-    return Interpreter(sys.executable, version, {name: found(name) for name in modules})
-
-
-def skip_reason(snippet: Snippet, target: Interpreter) -> str | None:
-    if snippet.python:
-        needed = tuple(int(part) for part in snippet.python.split("."))
-        if target.version[:2] < needed:
-            running = ".".join(map(str, target.version[:2]))
-            return f"needs Python >= {snippet.python}, the target is Python {running}"
-    missing = [name for name in snippet.requires if not target.modules.get(name)]
-    if missing:
-        return f"needs {', '.join(missing)}, not installed for {target.executable}"
-    return None
 
 
 async def run_snippet(
@@ -149,7 +47,7 @@ async def run_snippet(
     server for the target, the snippet is forked from it instead of started afresh."""
     reason = skip_reason(snippet, target)
     if reason:
-        return Result(snippet.id, "skipped", None, "", "", 0.0, target.label, reason)
+        return Result(snippet.id, Status.SKIPPED, None, "", "", 0.0, target.label, reason)
     limit = timeout if timeout is not None else snippet.timeout
     root = Path(tempfile.mkdtemp(prefix="asyncsnip-"))
     try:
@@ -247,15 +145,17 @@ def _verdict(
     duration: float,
     limit: float,
 ) -> Result:
-    result = Result(snippet.id, "passed", code, stdout, stderr, round(duration, 3), target.label)
+    result = Result(
+        snippet.id, Status.PASSED, code, stdout, stderr, round(duration, 3), target.label
+    )
     if timed_out:
-        result.status, result.reason = "timeout", f"still running after {limit:g}s; ended"
+        result.status, result.reason = Status.TIMEOUT, f"still running after {limit:g}s; ended"
     elif code != 0:
-        result.status, result.reason = "failed", _describe_exit(code)
+        result.status, result.reason = Status.FAILED, _describe_exit(code)
     elif snippet.output is not None and not matching.matches(
         snippet.output, stdout, snippet.ordered
     ):
-        result.status, result.reason = "mismatch", "output differs from the expected output"
+        result.status, result.reason = Status.MISMATCH, "output differs from the expected output"
         result.diff = matching.diff(snippet.output, stdout)
     return result
 

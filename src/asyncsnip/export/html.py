@@ -6,8 +6,8 @@ import unicodedata
 from collections.abc import Sequence
 from html import escape
 
-from asyncsnip.catalog import Section, Snippet
-from asyncsnip.export import SHEET_TITLE, Group, counts, key_line, meta, one_line
+from asyncsnip.catalog.schema import Section, Snippet
+from asyncsnip.export.common import SHEET_TITLE, Group, counts, key_line, meta, one_line
 
 # How many characters of code fit across a printed line at the base code size (8.5pt
 # DejaVu Sans Mono, 10 mm margins, A4 or Letter portrait): the compact sheet sets snippets in

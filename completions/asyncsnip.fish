@@ -1,1 +1,0 @@
-complete --command asyncsnip --no-files --arguments "(env _ASYNCSNIP_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) asyncsnip)" --condition "env _ASYNCSNIP_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) asyncsnip"

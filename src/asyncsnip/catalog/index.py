@@ -1,0 +1,57 @@
+"""What completion needs of the layered catalog, small enough to load on every TAB press.
+
+`slim()` turns one parsed file into its index form, which the cache stores beside the full
+tables; `Index` layers those forms as `loader.load` layers the files. This module owns both
+sides of that format.
+"""
+
+from __future__ import annotations
+
+from asyncsnip.catalog.paths import BUILTIN
+
+TYPE_CHECKING = False  # `typing` itself would be a fifth of a completion's time
+if TYPE_CHECKING:
+    from typing import Any
+
+    from asyncsnip.catalog.model import Catalog
+
+    # One file's index form: {"sections": {id: title}, "snippets": {id: (title, tags, section)}}
+    Slim = dict[str, Any]
+
+
+def slim(sections: list[dict[str, Any]], snippets: list[dict[str, Any]]) -> Slim:
+    return {
+        "sections": {t["id"]: t["title"] for t in sections},
+        "snippets": {t["id"]: (t["title"], tuple(t["tags"]), t.get("section")) for t in snippets},
+    }
+
+
+class Index:
+    """id -> (title, tags), section -> title, and which ids the built-in catalog defines."""
+
+    def __init__(self) -> None:
+        self.snippets: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.sections: dict[str, str] = {}
+        self.section_refs: set[str] = set()
+        self.builtin: set[str] = set()  # ids whose winning definition is the built-in one
+
+    def add(self, form: Slim, builtin: bool) -> None:
+        """Layer one catalog file (its slim form) over what is there; later ones win."""
+        self.sections.update(form["sections"])
+        for ident, (title, tags, section) in form["snippets"].items():
+            self.snippets[ident] = (title, tags)
+            (self.builtin.add if builtin else self.builtin.discard)(ident)
+            if section is not None:
+                self.section_refs.add(section)
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Index:
+        index = cls()
+        index.sections = {i: section.title for i, section in catalog.sections.items()}
+        index.snippets = {i: (s.title, s.tags) for i, s in catalog.snippets.items()}
+        index.builtin = {i for i, s in catalog.snippets.items() if s.source == BUILTIN}
+        return index
+
+    def valid(self) -> bool:
+        """Every section a snippet names is defined (else loading the catalog fails)."""
+        return self.section_refs <= self.sections.keys()

@@ -1,0 +1,56 @@
+"""How the command line words an expected failure: the message, and a hint naming commands.
+
+The parts raise errors with the facts (an unknown id and the close ones, an interpreter and
+why it cannot run); the advice about which command or option to use is written here only.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from asyncsnip import errors
+from asyncsnip.safe import one_line
+
+LISTING = {"snippet id": "asyncsnip list", "section": "asyncsnip list", "tag": "asyncsnip tags"}
+
+
+def hint_for(exc: errors.AsyncsnipError) -> str | None:
+    if isinstance(exc, errors.UnknownName):
+        return did_you_mean(exc.suggestions) or f"see '{LISTING.get(exc.kind, 'asyncsnip list')}'"
+    if isinstance(exc, errors.NotFoundError):
+        close = did_you_mean(exc.suggestions)
+        return close or "try 'asyncsnip tags' or 'asyncsnip list --search TEXT'"
+    if isinstance(exc, errors.InterpreterError):
+        return "pass --python with the path of a Python 3 interpreter"
+    if isinstance(exc, errors.SnippetExists):
+        return "add --force to replace it"
+    return exc.hint
+
+
+def clipboard_hint(instead: str, what: str = "the code") -> str:
+    """What to install for a clipboard, or the command that prints `what` instead."""
+    if sys.platform in ("win32", "darwin"):
+        return f"print {what} instead with: {instead}"
+    return f"install xclip or xsel (X11) or wl-clipboard (Wayland), or print {what} with: {instead}"
+
+
+def did_you_mean(suggestions: list[str]) -> str | None:
+    return "did you mean: " + ", ".join(suggestions) + "?" if suggestions else None
+
+
+def usage_hint(exc: click.ClickException) -> str | None:
+    ctx = getattr(exc, "ctx", None)
+    return f"see '{ctx.command_path} --help'" if ctx is not None else None
+
+
+def error(message: str, hint: str | None = None) -> None:
+    """One line on stderr per line of the message (and a hint line); never decorated, and
+    anything quoted from the user or a file is shown with its control characters visible."""
+    lines = message.splitlines() or [message]
+    text = "".join(f"asyncsnip: error: {one_line(line)}\n" for line in lines)
+    if hint:
+        text += f"asyncsnip: hint: {one_line(hint)}\n"
+    sys.stderr.write(text)
+    sys.stderr.flush()
