@@ -1,10 +1,26 @@
-"""Shared fixtures: an isolated environment, a pretend terminal, and the CLI in-process."""
+"""Shared fixtures and drivers: an isolated environment, the CLI in-process and as a real
+process, and one pseudo-terminal driver for everything that must see a real terminal.
+
+Tests import the drivers with `from conftest import asyncsnip, on_terminal`.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from click.testing import Result
@@ -20,6 +36,8 @@ with warnings.catch_warnings():
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "good.toml"
+EXE = Path(sys.executable).parent / "asyncsnip"  # the installed console script
+MODULE = [sys.executable, "-m", "asyncsnip"]
 
 Invoke = Callable[..., Result]
 
@@ -77,3 +95,158 @@ def good(cli: Invoke) -> Invoke:
         return cli("--no-builtin", "--catalog", GOOD, *args, input=input)
 
     return invoke
+
+
+def asyncsnip(
+    *args: str | Path,
+    stdin: bytes = b"",
+    env: Mapping[str, str] | None = None,
+    timeout: float = 120,
+    script: bool = False,
+) -> subprocess.CompletedProcess[bytes]:
+    """`python -m asyncsnip ARGS...` (or the console script) as a real process, pipes all
+    round; the environment is the test's own (isolated) one, updated with `env`."""
+    argv = [str(EXE)] if script else list(MODULE)
+    return subprocess.run(
+        [*argv, *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        check=False,
+    )
+
+
+class TerminalRun(NamedTuple):
+    code: int
+    terminal: bytes  # everything written to the pseudo-terminal
+    stdout: bytes  # what went to a pipe ("" for a stream on the terminal)
+    stderr: bytes
+
+
+def on_terminal(
+    argv: Sequence[str | Path],
+    *,
+    streams: str = "stdout",
+    controlling: bool = False,
+    env: Mapping[str, str] | None = None,
+    size: tuple[int, int] = (40, 100),
+    timeout: float = 30,
+) -> TerminalRun:
+    """Run `argv` with the streams named in `streams` ("stdin", "stdout", "stderr", comma
+    separated) on a pseudo-terminal of `size` (rows, columns) and the others on pipes; with
+    `controlling`, the terminal is the process's controlling terminal (/dev/tty) too."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
+    chosen = set(streams.split(","))
+    ends = {name: slave if name in chosen else subprocess.PIPE for name in ("stdout", "stderr")}
+    stdin = slave if "stdin" in chosen else subprocess.DEVNULL
+
+    def take_terminal() -> None:  # in the child, after setsid()
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen(
+        list(map(str, argv)),
+        stdin=stdin,
+        stdout=ends["stdout"],
+        stderr=ends["stderr"],
+        env={**os.environ, "TERM": "xterm-256color", **(env or {})},
+        start_new_session=controlling,
+        preexec_fn=take_terminal if controlling else None,
+        pass_fds=(slave,) if controlling else (),
+    )
+    os.close(slave)
+    piped: dict[str, bytes] = {}
+    readers = [
+        threading.Thread(target=lambda n=name, f=pipe: piped.update({n: f.read()}), daemon=True)
+        for name, pipe in (("stdout", proc.stdout), ("stderr", proc.stderr))
+        if pipe is not None
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        terminal = _drain(master, proc, timeout)
+        proc.wait(timeout=timeout)
+        for reader in readers:
+            reader.join(timeout)
+    finally:
+        os.close(master)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+    return TerminalRun(
+        proc.returncode, terminal, piped.get("stdout", b""), piped.get("stderr", b"")
+    )
+
+
+def _drain(master: int, proc: subprocess.Popen[bytes], timeout: float) -> bytes:
+    """Everything written to the terminal, until every writer closed it (or `timeout`)."""
+    chunks = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not select.select([master], [], [], 0.5)[0]:
+            if proc.poll() is not None and not select.select([master], [], [], 0.2)[0]:
+                break
+            continue
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: every slave descriptor is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+PROMPT = "READY>"
+
+
+class Terminal:
+    """A program (a shell, usually) in a detached tmux session on a private tmux server: a
+    real terminal emulator, typed at with send-keys and read with capture-pane."""
+
+    def __init__(
+        self, argv: list[str], env: dict[str, str], width: int = 220, height: int = 50
+    ) -> None:
+        self.socket = f"asyncsnip-{uuid.uuid4().hex[:8]}"
+        self.env = env
+        size = ["-x", str(width), "-y", str(height)]
+        self.tmux("new-session", "-d", "-s", "t", *size, *argv)
+
+    def tmux(self, *args: str) -> str:
+        argv = ["tmux", "-L", self.socket, *args]
+        proc = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=10)
+        return proc.stdout
+
+    def screen(self, joined: bool = False, history: bool = False) -> str:
+        """The visible screen; `joined` joins lines the terminal soft-wrapped (`-J`), as a
+        mouse selection copies them; `history` includes what scrolled off the top."""
+        flags = ["-J"] if joined else []
+        flags += ["-S", "-"] if history else []
+        return self.tmux("capture-pane", "-p", *flags, "-t", "t")
+
+    def wait_for(self, text: str, timeout: float = 15) -> str:
+        """Poll the screen until `text` shows (a marker, not a fixed sleep)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "t", "-l", text)
+
+    def key(self, name: str) -> None:
+        self.tmux("send-keys", "-t", "t", name)
+
+    def reset(self) -> None:
+        """Abandon the line and clear the screen, back at a fresh prompt."""
+        self.key("C-c")
+        self.type("clear")
+        self.key("Enter")
+        self.wait_for(PROMPT)
+
+    def close(self) -> None:
+        self.tmux("kill-server")

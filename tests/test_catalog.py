@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from asyncsnip.catalog.fileformat import ParsedFile, parse
 from asyncsnip.catalog.loader import load
 from asyncsnip.catalog.model import Catalog
+from asyncsnip.catalog.schema import SECTION_FIELDS, SNIPPET_FIELDS
 from asyncsnip.errors import CatalogError
 
 DATA = Path(__file__).parent / "data"
@@ -327,22 +328,7 @@ def test_builtin_section_can_be_used_by_a_user_snippet(cli: Invoke, tmp_path: Pa
 
 # --------------------------------------------------------------------------- fuzzing
 
-KEYS = [
-    "id",
-    "title",
-    "section",
-    "summary",
-    "tags",
-    "python",
-    "code",
-    "output",
-    "ordered",
-    "notes",
-    "timeout",
-    "requires",
-    "api",
-    "see_also",
-]
+KEYS = [row.name for row in SNIPPET_FIELDS]
 SLUGS = st.from_regex(r"\A[a-z0-9]{1,6}(-[a-z0-9]{1,4}){0,2}\Z")
 scalars = st.one_of(
     st.booleans(),
@@ -366,7 +352,7 @@ snippet_tables = st.dictionaries(
     st.sampled_from(KEYS) | st.text(max_size=8), values, max_size=len(KEYS)
 )
 section_tables = st.dictionaries(
-    st.sampled_from(["id", "title", "summary"]) | st.text(max_size=5), values, max_size=4
+    st.sampled_from([row.name for row in SECTION_FIELDS]) | st.text(max_size=5), values, max_size=4
 )
 documents = st.fixed_dictionaries(
     {},

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import pty
 import re
-import select
-import struct
 import subprocess
 import sys
-import termios
-import time
 import tomllib
 import warnings
 from collections.abc import Callable
@@ -22,12 +15,13 @@ import click
 import pytest
 from click.testing import Result
 
+from conftest import EXE, on_terminal
+
 Invoke = Callable[..., Result]
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "good.toml"
-EXE = Path(sys.executable).parent / "asyncsnip"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 GOOD_IDS = ["gather-results", "queue-basics", "hostile-code", "long-title"]
 SNIPPET_KEYS = {
@@ -404,31 +398,8 @@ def test_force_color_env_decorates_a_pipe(good: Invoke, monkeypatch: pytest.Monk
 
 def run_on_pty(args: list[str | Path]) -> tuple[int, bytes, bytes]:
     """Run asyncsnip with stdout on a 100x40 pseudo-terminal; return (code, stdout, stderr)."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
-    env = dict(os.environ, TERM="xterm-256color")
-    proc = subprocess.Popen(
-        [str(EXE), *map(str, args)], stdout=slave, stderr=subprocess.PIPE, env=env
-    )
-    os.close(slave)
-    chunks = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 1)
-        if not ready:
-            if proc.poll() is not None:
-                break
-            continue
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    _, stderr = proc.communicate(timeout=30)
-    return proc.returncode, b"".join(chunks), stderr
+    run = on_terminal([EXE, *args])
+    return run.code, run.terminal, run.stderr
 
 
 def test_real_terminal_gets_escape_codes() -> None:

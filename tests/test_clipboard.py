@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import base64
-import fcntl
 import os
 import select
 import shutil
 import subprocess
 import sys
-import termios
 import time
 import tomllib
 from collections.abc import Iterator
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from asyncsnip.clipboard import copy
+from conftest import on_terminal
 
 DATA = Path(__file__).parent / "data"
 CLIP_CATALOG = DATA / "clip-catalog.toml"
@@ -303,41 +302,14 @@ def test_no_tool_is_an_error(tmp_path: Path) -> None:
 
 def _run_on_pty(text: str, env: dict[str, str]) -> tuple[int, str, bytes]:
     """Run DRIVER with a pty as its controlling terminal; exit code, stdout, terminal output."""
-    master, slave = os.openpty()
-
-    def take_terminal() -> None:  # runs in the child, after setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-    child = subprocess.Popen(
+    run = on_terminal(
         [sys.executable, "-c", DRIVER, text],
-        stdin=slave,
-        stdout=subprocess.PIPE,
-        stderr=slave,
+        streams="stdin,stderr",
+        controlling=True,
         env=env,
-        text=True,
-        start_new_session=True,
-        preexec_fn=take_terminal,
+        timeout=10,
     )
-    os.close(slave)
-    try:
-        stdout, _ = child.communicate(timeout=10)
-        return child.returncode, stdout, _drain(master)
-    finally:
-        os.close(master)
-
-
-def _drain(master: int) -> bytes:
-    """Everything written to the terminal, up to the hang-up once the child is gone."""
-    chunks = []
-    while select.select([master], [], [], 5)[0]:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: every slave descriptor is closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return run.code, run.stdout.decode(), run.terminal
 
 
 def test_osc52_on_a_terminal() -> None:

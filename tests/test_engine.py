@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import MODULE, asyncsnip, on_terminal
+
 HOSTILE = Path(__file__).parent / "data" / "hostile.toml"
 
 
@@ -25,14 +27,14 @@ def pids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def asyncsnip(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
-    argv = [sys.executable, "-m", "asyncsnip", "--no-builtin", "--catalog", str(HOSTILE), *args]
-    return subprocess.run(argv, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+def hostile(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
+    """asyncsnip over the catalog of hostile snippets, as a real process."""
+    return asyncsnip("--no-builtin", "--catalog", HOSTILE, *args, timeout=timeout)
 
 
 def run_json(ident: str, *extra: str) -> tuple[int, dict[str, object], float]:
     started = time.monotonic()
-    proc = asyncsnip("run", ident, "--json", *extra)
+    proc = hostile("run", ident, "--json", *extra)
     return proc.returncode, json.loads(proc.stdout), time.monotonic() - started
 
 
@@ -153,7 +155,7 @@ def test_death_by_signal_is_failed() -> None:
 
 def test_mismatch_shows_a_diff() -> None:
     """Exit 0 with other output is `mismatch`, with a unified diff on stderr."""
-    proc = asyncsnip("run", "wrong-output")
+    proc = hostile("run", "wrong-output")
     assert proc.returncode == 1
     assert proc.stdout == b"one\ntwo\n"
     stderr = proc.stderr.decode()
@@ -178,7 +180,7 @@ def test_ellipsis_and_unordered_output_pass(ident: str) -> None:
 )
 def test_skipped_snippets_say_why(ident: str, reason: str) -> None:
     """`run` on a snippet the target cannot run exits 1, says why and suggests --python."""
-    proc = asyncsnip("run", ident)
+    proc = hostile("run", ident)
     assert proc.returncode == 1
     assert proc.stdout == b""
     stderr = proc.stderr.decode()
@@ -211,7 +213,7 @@ def test_python_option_and_environment_choose_the_interpreter(
 
 def test_bad_python_is_a_clear_error() -> None:
     """An interpreter that does not exist is a usage error, not a traceback."""
-    proc = asyncsnip("run", "reads-stdin", "--python", "/no/such/python")
+    proc = hostile("run", "reads-stdin", "--python", "/no/such/python")
     assert proc.returncode == 2
     assert b"Traceback" not in proc.stderr
     assert b"/no/such/python" in proc.stderr
@@ -219,7 +221,7 @@ def test_bad_python_is_a_clear_error() -> None:
 
 def test_unknown_id_suggests() -> None:
     """An unknown id is exit 2 with close ids suggested."""
-    proc = asyncsnip("run", "hnag")
+    proc = hostile("run", "hnag")
     assert proc.returncode == 2
     assert b"did you mean: hang" in proc.stderr
 
@@ -253,7 +255,7 @@ def test_signal_to_asyncsnip_ends_everything(pids: Path, signum: int, code: int)
 def test_check_runs_concurrently_and_reports(pids: Path) -> None:
     """check runs the selection at once, gives a verdict for each and a summary."""
     started = time.monotonic()
-    proc = asyncsnip("check", "--json", "--timeout", "2", "--jobs", "16")
+    proc = hostile("check", "--json", "--timeout", "2", "--jobs", "16")
     took = time.monotonic() - started
     assert proc.returncode == 1
     report = json.loads(proc.stdout)
@@ -290,7 +292,7 @@ def test_check_matrix_names_each_interpreter(tmp_path: Path) -> None:
     """Repeating --python checks each snippet once per interpreter."""
     other = tmp_path / "other-python"
     other.symlink_to(sys.executable)
-    proc = asyncsnip(
+    proc = hostile(
         "check", "--tag", "matching", "--json", "--python", sys.executable, "--python", str(other)
     )
     assert proc.returncode == 0
@@ -301,7 +303,7 @@ def test_check_matrix_names_each_interpreter(tmp_path: Path) -> None:
 
 def test_check_plain_report_lists_problems() -> None:
     """The piped report has a line per snippet, the diff of a mismatch and the totals."""
-    proc = asyncsnip("check", "wrong-output", "exit-3", "reads-stdin")
+    proc = hostile("check", "wrong-output", "exit-3", "reads-stdin")
     assert proc.returncode == 1
     out = proc.stdout.decode()
     assert "\x1b" not in out
@@ -313,7 +315,7 @@ def test_check_plain_report_lists_problems() -> None:
 
 def test_check_exit_zero_when_only_skipped_and_passed() -> None:
     """Skipped is not a failure."""
-    proc = asyncsnip("check", "--tag", "skip", "--tag", "skip")
+    proc = hostile("check", "--tag", "skip", "--tag", "skip")
     assert proc.returncode == 0, proc.stdout
 
 
@@ -400,28 +402,12 @@ def test_signal_to_check_ends_snippets_and_servers(pids: Path, signum: int) -> N
 def test_check_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     """With stderr on a terminal, check draws a progress display there; piped, it does not,
     and stdout holds the report either way."""
-    import pty
-
-    argv = [sys.executable, "-m", "asyncsnip", "--no-builtin", "--catalog", str(HOSTILE)]
-    argv += ["check", "--tag", "matching"]
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL)
-    os.close(slave)
-    drawn = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the terminal closed with the process
-            break
-        if not chunk:
-            break
-        drawn += chunk
-    os.close(master)
-    out, _ = proc.communicate(timeout=30)
-    assert proc.returncode == 0
-    assert b"checking" in drawn
-    assert b"2 checked in" in out
-    piped = asyncsnip("check", "--tag", "matching")
+    argv = [*MODULE, "--no-builtin", "--catalog", HOSTILE, "check", "--tag", "matching"]
+    drawn = on_terminal(argv, streams="stderr")
+    assert drawn.code == 0
+    assert b"checking" in drawn.terminal
+    assert b"2 checked in" in drawn.stdout
+    piped = hostile("check", "--tag", "matching")
     assert piped.returncode == 0
     assert b"checking" not in piped.stderr
     assert b"2 checked in" in piped.stdout

@@ -11,14 +11,16 @@ import pytest
 
 from asyncsnip.errors import UsageError
 from asyncsnip.store.files import write_atomic
+from conftest import asyncsnip
 
 SMALL = Path(__file__).parent / "data" / "export-small.toml"
 
 
 def export_to(target: Path) -> subprocess.CompletedProcess[str]:
-    argv = [sys.executable, "-m", "asyncsnip", "--no-builtin", "--catalog", str(SMALL)]
-    argv += ["export", "--output", str(target)]
-    return subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    done = asyncsnip("--no-builtin", "--catalog", SMALL, "export", "--output", target)
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode(), done.stderr.decode()
+    )
 
 
 @pytest.fixture

@@ -5,60 +5,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from conftest import PROMPT, Terminal
+
 REPO = Path(__file__).resolve().parent.parent
 COMPLETIONS = REPO / "completions"
 BIN = Path(sys.executable).parent  # holds the installed `asyncsnip` script
-PROMPT = "READY>"
-
-
-class Terminal:
-    """One shell in a detached tmux session on a private server."""
-
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
-        self.socket = f"asyncsnip-{uuid.uuid4().hex[:8]}"
-        self.env = env
-        self.tmux("new-session", "-d", "-s", "t", "-x", "220", "-y", "50", *argv)
-
-    def tmux(self, *args: str) -> str:
-        argv = ["tmux", "-L", self.socket, *args]
-        proc = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=10)
-        return proc.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "t")
-
-    def wait_for(self, text: str, timeout: float = 15) -> str:
-        """Poll the screen until `text` shows (a marker, not a fixed sleep)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.05)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", "t", "-l", text)
-
-    def key(self, name: str) -> None:
-        self.tmux("send-keys", "-t", "t", name)
-
-    def reset(self) -> None:
-        """Abandon the line and clear the screen, back at a fresh prompt."""
-        self.key("C-c")
-        self.type("clear")
-        self.key("Enter")
-        self.wait_for(PROMPT)
-
-    def close(self) -> None:
-        self.tmux("kill-server")
 
 
 def shell_env(home: Path) -> dict[str, str]:

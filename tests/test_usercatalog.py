@@ -24,6 +24,7 @@ from asyncsnip.catalog.loader import load
 from asyncsnip.cli.writing import read_code
 from asyncsnip.errors import CatalogError, UsageError
 from asyncsnip.store import usercatalog
+from conftest import asyncsnip
 
 Invoke = Callable[..., Result]
 
@@ -81,12 +82,6 @@ def listed(cli: Invoke, *args: str) -> dict[str, dict[str, Any]]:
     result = cli(*args, "list", "--json")
     assert result.exit_code == 0, result.stderr
     return {item["id"]: item for item in json.loads(result.stdout)}
-
-
-def run_cli(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    """`python -m asyncsnip ARGS...` as a real process."""
-    command = [sys.executable, "-m", "asyncsnip", *args]
-    return subprocess.run(command, input=stdin, capture_output=True, timeout=120, check=False)
 
 
 def leftovers(directory: Path) -> list[str]:
@@ -215,14 +210,14 @@ def test_add_directly_refuses_a_duplicate_without_replace(user_catalog: Path) ->
 
 def test_code_round_trips_byte_exact_through_a_real_process(user_catalog: Path) -> None:
     """Quotes, backslashes, tabs, unicode, ''' lines, trailing spaces, no final newline."""
-    added = run_cli(*add_args("hostile"), stdin=HOSTILE_CODE.encode())
+    added = asyncsnip(*add_args("hostile"), stdin=HOSTILE_CODE.encode())
     assert added.returncode == 0, added.stderr
-    shown = run_cli("show", "hostile", "--view", "code")
+    shown = asyncsnip("show", "hostile", "--view", "code")
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout == HOSTILE_CODE.encode()  # one snippet's code view is byte for byte
-    as_json = run_cli("show", "hostile", "--json")
+    as_json = asyncsnip("show", "hostile", "--json")
     assert json.loads(as_json.stdout)[0]["code"] == HOSTILE_CODE
-    ran = run_cli("run", "hostile")
+    ran = asyncsnip("run", "hostile")
     assert ran.returncode == 0, ran.stderr
 
 
@@ -532,7 +527,7 @@ def test_eight_concurrent_adds_all_land(user_catalog: Path) -> None:
     ]
     outcomes = [p.communicate(b"print('race')\n", timeout=120) for p in processes]
     assert [p.returncode for p in processes] == [0] * 8, [err for _, err in outcomes]
-    listing = run_cli("list", "--json", "--tag", "mine")
+    listing = asyncsnip("list", "--json", "--tag", "mine")
     assert listing.returncode == 0
     assert sorted(s["id"] for s in json.loads(listing.stdout)) == [f"race-{i}" for i in range(8)]
     assert parse(user_catalog.read_text("utf-8"), user_catalog).problems == []

@@ -8,9 +8,9 @@ import stat
 import sys
 import tomllib
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
-from asyncsnip.catalog.schema import FORMAT_VERSION, SECTION_FIELDS, SNIPPET_FIELDS, Field
+from asyncsnip.catalog.schema import FORMAT_VERSION, KINDS, SECTION_FIELDS, SNIPPET_FIELDS, Field
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 VERSION = re.compile(r"^[0-9]+\.[0-9]+$")
@@ -18,28 +18,6 @@ MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 TOP_KEYS = {"version", "sections", "snippets"}
 MAX_GIST_LINES = 3
 MAX_BYTES = 16 << 20  # a catalog larger than this is not read (the built-in one is ~150 KB)
-
-
-class Kind(NamedTuple):
-    """What a field of this kind accepts: TOML types, and their name for messages."""
-
-    types: tuple[type, ...]
-    type_name: str
-
-
-KINDS = {
-    "slug": Kind((str,), "a string"),
-    "title": Kind((str,), "a string"),
-    "text": Kind((str,), "a string"),
-    "version": Kind((str,), 'a string like "3.11"'),
-    "code": Kind((str,), "a string"),
-    "gist": Kind((str,), "a string"),
-    "bool": Kind((bool,), "true or false"),
-    "seconds": Kind((int, float), "a number of seconds"),
-    "tags": Kind((list,), "a list of strings"),
-    "slugs": Kind((list,), "a list of snippet ids"),
-    "modules": Kind((list,), "a list of dotted names"),
-}
 
 
 @dataclass
@@ -165,7 +143,7 @@ def _check_table(
                 problems.append(problem(row.name, "missing"))
             continue
         value = table[row.name]
-        types, type_name = KINDS[row.kind]
+        types, type_name, _ = KINDS[row.kind]
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             problems.append(problem(row.name, f"must be {type_name}"))
             continue
