@@ -16,8 +16,9 @@ import pytest
 from asyncsnip.catalog.loader import load
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.catalog.schema import Snippet
+from asyncsnip.choices import FORMATS
 from asyncsnip.export.common import key_line, one_line
-from asyncsnip.export.dispatch import FORMATS, export
+from asyncsnip.export.dispatch import export
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "export-small.toml"

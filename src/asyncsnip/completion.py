@@ -25,6 +25,7 @@ import os
 import sys
 
 from asyncsnip.catalog.paths import BUILTIN
+from asyncsnip.choices import FORMATS, SHELLS, VIEWS
 from asyncsnip.safe import one_line
 
 TYPE_CHECKING = False  # `typing` itself would be a fifth of a completion's time
@@ -35,10 +36,6 @@ if TYPE_CHECKING:
 
 Candidate = tuple[str, str]  # (value, description)
 
-VIEWS = ("standard", "detailed", "compact", "code")
-FORMATS = ("markdown", "text", "json", "toml", "html")
-COLORS = ("auto", "always", "never")
-SHELLS = ("bash", "zsh", "fish")
 ENV = "_ASYNCSNIP_COMPLETE"
 
 

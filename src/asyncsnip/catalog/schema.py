@@ -1,16 +1,16 @@
 """The catalog format, written once: every field of a snippet and a section, with its kind,
 default, whether it is required and what it means.
 
-The model classes are the table. Validation (`fileformat`), the JSON and TOML exports, the
-defaults the exports leave out and the README's field list all read `SNIPPET_FIELDS` and
-`SECTION_FIELDS`; adding a field is one line here (and, for a new kind, its check in
-`fileformat.KINDS`).
+The model classes are the table: each field's annotation carries its `Spec`. Validation
+(`fileformat`), the JSON and TOML exports, the defaults the exports leave out and the
+README's field list all read `SNIPPET_FIELDS` and `SECTION_FIELDS`, derived from them;
+adding a field is one line here (and, for a new kind, a line in `KINDS` and its check in
+`fileformat`). The models are named tuples, the cheapest classes to define and to make:
+start-up time notices.
 """
 
-from __future__ import annotations
-
-from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, NamedTuple
+# No `from __future__ import annotations`: the annotations must be objects, read below.
+from typing import Annotated, Any, NamedTuple, get_args
 
 from asyncsnip.catalog.paths import BUILTIN
 
@@ -18,11 +18,19 @@ DEFAULT_TIMEOUT = 10.0
 FORMAT_VERSION = 1
 
 
+class Spec(NamedTuple):
+    """A field's row of the schema, as written on the model."""
+
+    kind: str  # a key of KINDS
+    meaning: str
+    required: bool = False
+
+
 class Field(NamedTuple):
-    """One row of the schema."""
+    """One row of the schema, as the rest of asyncsnip reads it."""
 
     name: str
-    kind: str  # a key of fileformat.KINDS
+    kind: str
     default: Any  # REQUIRED when the field must be given
     meaning: str
 
@@ -31,7 +39,7 @@ class Field(NamedTuple):
         return self.default is REQUIRED
 
 
-REQUIRED: Any = MISSING
+REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
 
 
 class Kind(NamedTuple):
@@ -57,52 +65,49 @@ KINDS = {
     "modules": Kind((list,), "a list of dotted names", "list of dotted names"),
 }
 
-
-def _spec(kind: str, meaning: str, default: Any = REQUIRED) -> Any:
-    """A dataclass field carrying its row of the schema."""
-    meta = {"kind": kind, "meaning": meaning}
-    if default is REQUIRED:
-        return field(metadata=meta)
-    return field(default=default, metadata=meta)
+Text = tuple[str, ...]
 
 
-@dataclass(slots=True, kw_only=True)
-class Section:
-    id: str = _spec("slug", "what `show` and `--section` take")
-    title: str = _spec("title", "the heading it is shown under")
-    summary: str = _spec("text", "one line saying what the section holds", "")
+class Section(NamedTuple):
+    id: Annotated[str, Spec("slug", "what `show` and `--section` take", True)] = ""
+    title: Annotated[str, Spec("title", "the heading it is shown under", True)] = ""
+    summary: Annotated[str, Spec("text", "one line saying what the section holds")] = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {row.name: getattr(self, row.name) for row in SECTION_FIELDS}
+        return self._asdict()
 
 
-@dataclass(slots=True, kw_only=True)
-class Snippet:
-    """One catalog entry; fields in the order they are written in a catalog file."""
+class Snippet(NamedTuple):
+    """One catalog entry; fields in the order they are written in a catalog file. Required
+    fields have a default only because a named tuple's defaults must come last: every
+    snippet is made from a validated table, which has them."""
 
-    id: str = _spec("slug", "unique; what `run ID` takes")
-    title: str = _spec("title", "one line saying what it does")
-    section: str | None = _spec("slug", "the id of a section some loaded catalog defines", None)
-    summary: str = _spec("text", "what it is for, in one line", "")
-    tags: tuple[str, ...] = _spec("tags", "what `show TAG` finds it by")
-    python: str | None = _spec("version", "the minimum Python that runs it", None)
-    code: str = _spec("code", "the program; must compile")
-    output: str | None = _spec("text", "the expected stdout (see Output matching)", None)
-    ordered: bool = _spec("bool", "false: the output lines may come in any order", True)
-    notes: str = _spec("text", "when to use it, and the pitfall to avoid", "")
-    timeout: float = _spec("seconds", "seconds before it is ended", DEFAULT_TIMEOUT)
-    requires: tuple[str, ...] = _spec("modules", "modules that must import, else skipped", ())
-    api: tuple[str, ...] = _spec(
-        "modules", "the APIs it teaches; the detailed view shows their signatures", ()
-    )
-    see_also: tuple[str, ...] = _spec("slugs", "ids of related snippets", ())
-    gist: str | None = _spec(
-        "gist", "1 to 3 lines of `code`, verbatim: the pattern, for the one-page sheet", None
-    )
-    source: str = field(default=BUILTIN)  # where it was loaded from; not a catalog field
+    id: Annotated[str, Spec("slug", "unique; what `run ID` takes", True)] = ""
+    title: Annotated[str, Spec("title", "one line saying what it does", True)] = ""
+    section: Annotated[
+        str | None, Spec("slug", "the id of a section some loaded catalog defines")
+    ] = None
+    summary: Annotated[str, Spec("text", "what it is for, in one line")] = ""
+    tags: Annotated[Text, Spec("tags", "what `show TAG` finds it by", True)] = ()
+    python: Annotated[str | None, Spec("version", "the minimum Python that runs it")] = None
+    code: Annotated[str, Spec("code", "the program; must compile", True)] = ""
+    output: Annotated[str | None, Spec("text", "the expected stdout (see Output matching)")] = None
+    ordered: Annotated[bool, Spec("bool", "false: the output lines may come in any order")] = True
+    notes: Annotated[str, Spec("text", "when to use it, and the pitfall to avoid")] = ""
+    timeout: Annotated[float, Spec("seconds", "seconds before it is ended")] = DEFAULT_TIMEOUT
+    requires: Annotated[Text, Spec("modules", "modules that must import, else skipped")] = ()
+    api: Annotated[
+        Text, Spec("modules", "the APIs it teaches; the detailed view shows their signatures")
+    ] = ()
+    see_also: Annotated[Text, Spec("slugs", "ids of related snippets")] = ()
+    gist: Annotated[
+        str | None,
+        Spec("gist", "1 to 3 lines of `code`, verbatim: the pattern, for the one-page sheet"),
+    ] = None
+    source: str = BUILTIN  # where it was loaded from; not a catalog field
 
     @classmethod
-    def from_table(cls, table: dict[str, Any], source: str) -> Snippet:
+    def from_table(cls, table: dict[str, Any], source: str) -> "Snippet":
         """A validated [[snippets]] table as a snippet (lists become tuples)."""
         values: dict[str, Any] = {
             k: tuple(v) if isinstance(v, list) else v for k, v in table.items()
@@ -113,24 +118,25 @@ class Snippet:
 
     def to_dict(self) -> dict[str, Any]:
         """Every field, `source` included, as JSON-ready values (tuples become lists)."""
-        return {name: _plain(getattr(self, name)) for name in _SNIPPET_NAMES}
+        return {name: _plain(value) for name, value in zip(self._fields, self, strict=True)}
 
 
 def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _rows(model: type) -> tuple[Field, ...]:
-    return tuple(
-        Field(f.name, f.metadata["kind"], f.default, f.metadata["meaning"])
-        for f in fields(model)
-        if "kind" in f.metadata
-    )
+def _rows(model: Any) -> tuple[Field, ...]:
+    rows = []
+    for name, annotation in model.__annotations__.items():
+        spec = next((a for a in get_args(annotation)[1:] if isinstance(a, Spec)), None)
+        if spec is not None:
+            default = REQUIRED if spec.required else model._field_defaults[name]
+            rows.append(Field(name, spec.kind, default, spec.meaning))
+    return tuple(rows)
 
 
 SNIPPET_FIELDS = _rows(Snippet)
 SECTION_FIELDS = _rows(Section)
-_SNIPPET_NAMES = tuple(f.name for f in fields(Snippet))
 
 
 def defaults(rows: tuple[Field, ...]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import typer
 from click.shell_completion import CompletionItem, ShellComplete, split_arg_string
 from typer.core import TyperGroup
 
-from asyncsnip import __version__, completion
+from asyncsnip import __version__, choices, completion
 from asyncsnip.cli import hints
 from asyncsnip.cli.state import State
 from asyncsnip.errors import AsyncsnipError, ExitCode
@@ -138,7 +138,7 @@ def main(
         str,
         typer.Option(
             "--color",
-            click_type=click.Choice(completion.COLORS),
+            click_type=click.Choice(choices.COLORS),
             help="Colour and decoration of output.",
         ),
     ] = "auto",
@@ -160,7 +160,7 @@ def main(
         typer.Option(
             "--show-completion",
             metavar="SHELL",
-            click_type=click.Choice(completion.SHELLS),
+            click_type=click.Choice(choices.SHELLS),
             callback=_show_completion,
             is_eager=True,
             help="Print the completion script for SHELL, to install it by hand.",
@@ -216,7 +216,7 @@ def run() -> None:
     """The program: a completion request when the shell scripts ask for one, else the app."""
     shell = os.environ.get(completion.ENV, "").removeprefix("complete_")
     if shell:
-        if shell in completion.SHELLS:
+        if shell in choices.SHELLS:
             sys.stdout.write(Complete(typer.main.get_command(app), shell).complete())
         return
     app()

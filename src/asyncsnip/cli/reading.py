@@ -5,7 +5,7 @@ from typing import Annotated
 import click
 import typer
 
-from asyncsnip import completion
+from asyncsnip import choices
 from asyncsnip.catalog import query
 from asyncsnip.cli import options
 from asyncsnip.cli.state import state
@@ -56,7 +56,7 @@ def show(
         typer.Option(
             "--view",
             "-v",
-            click_type=click.Choice(completion.VIEWS),
+            click_type=click.Choice(choices.VIEWS),
             help="How much to show; 'code' prints only the code.",
         ),
     ] = "standard",

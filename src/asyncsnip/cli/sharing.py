@@ -7,7 +7,7 @@ from typing import Annotated
 import click
 import typer
 
-from asyncsnip import completion
+from asyncsnip import choices
 from asyncsnip.catalog import query
 from asyncsnip.cli import hints, options
 from asyncsnip.cli.state import state
@@ -44,7 +44,7 @@ def export(
     format_: Annotated[
         str,
         typer.Option(
-            "--format", "-f", click_type=click.Choice(completion.FORMATS), help="Document format."
+            "--format", "-f", click_type=click.Choice(choices.FORMATS), help="Document format."
         ),
     ] = "markdown",
     tag: options.Tag = None,

@@ -10,9 +10,8 @@ from collections.abc import Sequence
 
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.catalog.schema import Snippet
+from asyncsnip.choices import FORMATS
 from asyncsnip.export.common import group
-
-FORMATS = ("markdown", "text", "json", "toml", "html")
 
 
 def export(

@@ -7,8 +7,6 @@ from collections.abc import Iterable, Sequence
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.catalog.schema import Snippet
 
-VIEWS = ("standard", "detailed", "compact", "code")
-
 
 def snippet_list(snippets: Sequence[Snippet], show_source: bool) -> str:
     width = max((len(s.id) for s in snippets), default=0)
