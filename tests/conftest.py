@@ -51,6 +51,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("ASYNCSNIP_PAGER", "")  # no pager (tests of the pager set their own)
     for name in (
         "ASYNCSNIP_CATALOG",
         "ASYNCSNIP_PYTHON",

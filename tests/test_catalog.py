@@ -284,16 +284,20 @@ def test_env_catalog_wins_over_user_catalog(
     ]
 
 
-def test_env_catalog_that_is_missing_is_an_error(
+def test_env_catalog_that_is_missing_is_left_out_with_a_warning(
     cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A path named in ASYNCSNIP_CATALOG must exist."""
+    """A path named in ASYNCSNIP_CATALOG that is gone: one warning naming it, and the
+    other catalogs still answer."""
     missing = tmp_path / "gone.toml"
     monkeypatch.setenv("ASYNCSNIP_CATALOG", str(missing))
-    result = cli("--no-builtin", "list")
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    assert str(missing) in result.stderr
+    result = cli("list", "--json")
+    assert result.exit_code == 0
+    assert "hello-world" in [s["id"] for s in json.loads(result.stdout)]
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 1
+    assert str(missing) in warnings[0]
+    assert "asyncsnip doctor" in warnings[0]
 
 
 def test_relative_catalog_source_is_reported_as_a_path(

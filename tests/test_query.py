@@ -65,52 +65,62 @@ def ids(snippets: list) -> list[str]:
     return [s.id for s in snippets]
 
 
-def test_find_exact_tag_and_id_in_catalog_order(catalog: Catalog) -> None:
-    """A word that is a tag of two snippets and the id of a third gives all three, in order."""
-    assert ids(find(catalog, "shared")) == ["first", "shared", "third"]
+def found(catalog: Catalog, query: str) -> list[str]:
+    return ids(find(catalog, query).snippets)
 
 
-def test_find_exact_section_and_tag(catalog: Catalog) -> None:
-    """A section id matches its snippets; the same word as a tag adds that snippet."""
-    assert ids(find(catalog, "alpha")) == ["first", "fourth"]
-    assert ids(find(catalog, "beta")) == ["shared", "third"]
+def test_an_exact_id_is_shown_alone(catalog: Catalog) -> None:
+    """An id is that snippet alone, even when the same word is a tag of others."""
+    assert found(catalog, "shared") == ["shared"]
+    assert found(catalog, "fourth") == ["fourth"]
 
 
-def test_find_exact_id(catalog: Catalog) -> None:
-    """An id that is nothing else gives exactly that snippet."""
-    assert ids(find(catalog, "fourth")) == ["fourth"]
+def test_ids_tags_and_sections_ignore_case_and_separators(catalog: Catalog) -> None:
+    """`FOURTH`, `Shared` and a section's title name what their slug names."""
+    assert found(catalog, "FOURTH") == ["fourth"]
+    assert found(catalog, "Beta") == ["shared", "third"]
 
 
-def test_exact_match_wins_over_search(catalog: Catalog) -> None:
-    """'x' is a tag of one snippet; the other snippets containing an x are not added."""
-    assert ids(find(catalog, "x")) == ["first"]
+def test_a_section_and_a_tag_of_the_same_name_give_both(catalog: Catalog) -> None:
+    """`alpha` is a section (first) and a tag (fourth): all of them, ranked."""
+    assert sorted(found(catalog, "alpha")) == ["first", "fourth"]
 
 
-def test_find_falls_back_to_case_insensitive_search(catalog: Catalog) -> None:
-    """Without an exact match, ids, titles, summaries and tags are searched ignoring case."""
-    assert ids(find(catalog, "queue")) == ["third"]
-    assert ids(find(catalog, "LOCK")) == ["first"]
-    assert ids(find(catalog, "Fourth")) == ["fourth"]
-    assert ids(find(catalog, "hir")) == ["third"]
-    assert ids(find(catalog, "SNIPPET")) == ["first", "shared", "fourth"]
+def test_an_exact_tag_shows_its_snippets_and_only_those(catalog: Catalog) -> None:
+    """'x' is a tag of one snippet; other snippets containing an x are not added."""
+    assert found(catalog, "x") == ["first"]
 
 
-def test_search_does_not_look_at_notes(catalog: Catalog) -> None:
-    """Notes are not part of the search."""
-    with pytest.raises(NotFoundError):
-        find(catalog, "zebra")
+def test_search_covers_notes_plurals_and_any_word_order(catalog: Catalog) -> None:
+    """The search reads notes too, treats `queue` and `QUEUES` alike, ignores word order."""
+    assert found(catalog, "zebra") == ["shared"]
+    assert found(catalog, "queue") == ["third"]
+    assert found(catalog, "lock") == ["first"]
+    assert found(catalog, "snippet second") == found(catalog, "second snippet")
+    assert found(catalog, "second snippet")[0] == "shared"
 
 
-def test_not_found_suggests_close_words(catalog: Catalog) -> None:
-    """A near miss raises NotFoundError (exit 1) with 'did you mean' and the close word."""
+def test_a_typo_finds_its_target_and_says_how_it_was_read(catalog: Catalog) -> None:
+    """`secnod` is read as `second`: the answer says so, and holds the snippet."""
+    answer = find(catalog, "secnod")
+    assert ids(answer.snippets) == ["shared"]
+    assert answer.corrected == "second"
+
+
+def test_an_empty_query_is_a_usage_error(catalog: Catalog) -> None:
+    """`show ''` is bad usage (exit 2), never 'everything'."""
+    with pytest.raises(UsageError) as caught:
+        find(catalog, "  ")
+    assert caught.value.code == 2
+
+
+def test_not_found_suggests_close_names(catalog: Catalog) -> None:
+    """Nothing close enough to search for: NotFoundError (exit 1), and a hint that names
+    the ids and tags nearest to what was typed."""
     with pytest.raises(NotFoundError) as caught:
-        find(catalog, "shraed")
+        find(catalog, "thx")
     assert caught.value.code == ExitCode.FAILED == 1
-    assert "shraed" in caught.value.message
-    hint = hint_for(caught.value)
-    assert hint is not None
-    assert hint.startswith("did you mean")
-    assert "shared" in hint
+    assert "thx" in caught.value.message
 
 
 def test_not_found_without_close_words_still_hints(catalog: Catalog) -> None:
@@ -140,23 +150,32 @@ def test_select_repeated_tags_require_all(catalog: Catalog) -> None:
     assert ids(select(catalog, tags=["shared", "y"])) == []
 
 
-def test_select_tag_is_exact(catalog: Catalog) -> None:
-    """A tag filter does not match an id or a part of a tag."""
-    assert ids(select(catalog, tags=["fourth"])) == []
-    assert ids(select(catalog, tags=["share"])) == []
+def test_select_tag_is_a_known_tag(catalog: Catalog) -> None:
+    """A tag filter matches a tag whatever its case, and names no id or part of a tag: an
+    unknown tag is a usage error suggesting the close one."""
+    assert ids(select(catalog, tags=["SHARED"])) == ["first", "third"]
+    for unknown in ("fourth", "share"):
+        with pytest.raises(UsageError) as caught:
+            select(catalog, tags=[unknown])
+        assert caught.value.code == 2
+    hint = hint_for(caught.value)
+    assert hint is not None and "shared" in hint
 
 
 def test_select_section(catalog: Catalog) -> None:
-    """--section keeps the snippets of that section, combined with tags."""
+    """--section keeps the snippets of that section (named by id or title, any case),
+    combined with tags."""
     assert ids(select(catalog, section="beta")) == ["shared", "third"]
-    assert ids(select(catalog, tags=["shared"], section="beta")) == ["third"]
+    assert ids(select(catalog, section="BETA")) == ["shared", "third"]
+    assert ids(select(catalog, tags=["shared"], section="Beta")) == ["third"]
 
 
-def test_select_search_is_case_insensitive(catalog: Catalog) -> None:
-    """--search matches text in ids, titles, summaries and tags, ignoring case."""
-    assert ids(select(catalog, search="SECOND")) == ["shared"]
-    assert ids(select(catalog, search="lock")) == ["first"]
-    assert ids(select(catalog, search="snippet", section="alpha")) == ["first"]
+def test_select_search_ranks_like_show(catalog: Catalog) -> None:
+    """--search is show's search: case-insensitive, ranked, combined with the filters."""
+    assert ids(select(catalog, text="SECOND")) == ["shared"]
+    assert ids(select(catalog, text="lock")) == ["first"]
+    assert ids(select(catalog, text="snippet", section="alpha")) == ["first"]
+    assert ids(select(catalog, text="third queues")) == found(catalog, "third queues")
 
 
 def test_select_unknown_section_is_a_usage_error(catalog: Catalog) -> None:

@@ -43,6 +43,11 @@ class UnknownName(UsageError):
         self.suggestions = list(suggestions)
 
 
+class EmptyQuery(UsageError):
+    def __init__(self) -> None:
+        super().__init__("the query is empty")
+
+
 class NotFoundError(AsyncsnipError):
     """A search matched nothing."""
 

@@ -19,11 +19,12 @@ from asyncsnip.catalog.paths import cache_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from asyncsnip.catalog.paths import StrPath
 
-LAYOUT = 2  # of what is stored; a change of it makes every stored file stale
+LAYOUT = 6  # of what is stored; a change of it makes every stored file stale
 RACY_S = 2.0  # a file changed this recently may change again within the same mtime tick
 
 
@@ -50,11 +51,12 @@ def get(path: StrPath, stat: os.stat_result, kind: str = "tables") -> Any | None
     return stored[1]
 
 
-def put(path: StrPath, stat: os.stat_result, values: dict[str, Any]) -> None:
-    """Store each kind of value derived from the parsed file; one changed moments ago is not
-    stored (it may change again within the same modification-time tick)."""
+def put(path: StrPath, stat: os.stat_result, values: Callable[[], dict[str, Any]]) -> None:
+    """Store each kind of value derived from the parsed file (`values` makes them, only when
+    they will be stored); one changed moments ago is not stored (it may change again within
+    the same modification-time tick)."""
     if time.time() - stat.st_mtime >= RACY_S:
-        for kind, value in values.items():
+        for kind, value in values().items():
             _write(_file_for(path, kind), (_key(path, stat), value))
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from asyncsnip.catalog import cache
 from asyncsnip.catalog.index import slim
 from asyncsnip.catalog.model import Catalog, Source
-from asyncsnip.catalog.paths import catalog_paths
+from asyncsnip.catalog.paths import BUILTIN, catalog_paths
 from asyncsnip.catalog.schema import Section, Snippet
 from asyncsnip.errors import CatalogError
 
@@ -20,51 +20,118 @@ if TYPE_CHECKING:
 Tables = list[dict[str, Any]]
 
 
+class File(NamedTuple):
+    """One catalog file as parsed: its tables, and what is wrong with it."""
+
+    label: str
+    path: str
+    strict: bool  # the built-in catalog and --catalog files: a problem is an error
+    sections: Tables
+    snippets: Tables
+    lines: list[dict[str, int]]
+    stat: os.stat_result | None
+    problems: list[str]
+
+
 def load(builtin: bool = True, extra: Iterable[StrPath] = ()) -> Catalog:
-    """Layer every source; later ones replace snippets and sections with the same id."""
+    """Layer every source; later ones replace snippets and sections with the same id.
+
+    A problem in the built-in catalog or a `--catalog` file is a CatalogError. Any other
+    file (the user catalog, one named in $ASYNCSNIP_CATALOG or the config) with a problem is
+    left out whole, and named in `catalog.skipped` with its problems."""
+    files = _read_all(builtin, list(extra))
     catalog = Catalog()
-    problems: list[str] = []
-    unresolved: list[tuple[Snippet, str]] = []
-    for label, path, required in catalog_paths(builtin, extra):
-        if not required and not os.path.exists(path):
+    errors = [problem for f in files if f.strict for problem in f.problems]
+    for file in files:
+        if file.problems and not file.strict:
+            catalog.skipped.append((file.path, file.problems))
             continue
-        sections, snippets, lines_of = _parse_file(path, problems)
-        for table in sections:
-            catalog.sections[table["id"]] = Section(**table)
-        for table, lines in zip(snippets, lines_of, strict=True):
-            snippet = Snippet.from_table(table, label)
-            catalog.snippets[snippet.id] = snippet
-            where = f"{path}:{lines.get('section', lines.get('', 0))}"
-            unresolved.append((snippet, where))
-        catalog.sources.append(Source(label, path, len(snippets)))
-    for snippet, where in unresolved:
-        if snippet.section and snippet.section not in catalog.sections:
-            problems.append(
-                f"{where}: snippet '{snippet.id}', field 'section': "
-                f"no loaded catalog defines section '{snippet.section}'"
-            )
-    if problems:
-        raise CatalogError(problems)
+        _layer(catalog, file)
+    if errors:
+        raise CatalogError(errors)
     return catalog
 
 
-def _parse_file(path: str, problems: list[str]) -> tuple[Tables, Tables, list[dict[str, int]]]:
-    """The valid tables of one file (from the cache when it is current); problems appended."""
+def _read_all(builtin: bool, extra: list[StrPath]) -> list[File]:
+    """Every source file parsed; a file naming a section that no good file defines has that
+    problem too (the last files given on the command line are the strict ones)."""
+    paths = catalog_paths(builtin, extra)
+    strict_from = len(paths) - len(extra)
+    files = []
+    for index, (label, path, required) in enumerate(paths):
+        if not required and not os.path.exists(path):
+            continue
+        problems: list[str] = []
+        parsed = _parse_file(path, problems)
+        strict = label == BUILTIN or index >= strict_from
+        files.append(File(label, path, strict, *parsed[:3], parsed[3], problems))
+    while True:  # leaving out a file may leave another one's sections undefined
+        defined = {t["id"] for f in files if not f.problems or f.strict for t in f.sections}
+        changed = False
+        for file in files:
+            if file.problems and not file.strict:
+                continue
+            missing = _undefined_sections(file, defined)
+            if missing:
+                file.problems.extend(missing)
+                changed = not file.strict
+        if not changed:
+            return files
+
+
+def _undefined_sections(file: File, defined: set[str]) -> list[str]:
+    found = []
+    for table, lines in zip(file.snippets, file.lines, strict=True):
+        section = table.get("section")
+        if section and section not in defined:
+            where = f"{file.path}:{lines.get('section', lines.get('', 0))}"
+            found.append(
+                f"{where}: snippet '{table['id']}', field 'section': "
+                f"no loaded catalog defines section '{section}'"
+            )
+    return found
+
+
+def _layer(catalog: Catalog, file: File) -> None:
+    for table in file.sections:
+        catalog.sections[table["id"]] = Section(**table)
+    for table in file.snippets:
+        snippet = Snippet.from_table(table, file.label)
+        catalog.snippets[snippet.id] = snippet
+    catalog.sources.append(Source(file.label, file.path, len(file.snippets)))
+    catalog.files.append((file.label, file.path, file.stat))
+
+
+Parsed = tuple[Tables, Tables, list[dict[str, int]], os.stat_result | None]
+
+
+def _parse_file(path: str, problems: list[str]) -> Parsed:
+    """The valid tables of one file (from the cache when it is current), and the file's
+    stat; problems appended."""
     try:
         stat = os.stat(path)
     except OSError:
         stat = None
     if stat is not None and (cached := cache.get(path, stat)) is not None:
-        return cached  # type: ignore[no-any-return]
+        return (*cached, stat)
     from asyncsnip.catalog.fileformat import parse, read_text
 
     text, reason = read_text(path)
     if text is None:
         problems.append(reason or path)
-        return [], [], []
+        return [], [], [], stat
     parsed = parse(text, path)
     problems.extend(parsed.problems)
     if stat is not None and not parsed.problems:
         tables = (parsed.sections, parsed.snippets, parsed.snippet_lines)
-        cache.put(path, stat, {"tables": tables, "index": slim(parsed.sections, parsed.snippets)})
-    return parsed.sections, parsed.snippets, parsed.snippet_lines
+        cache.put(path, stat, lambda: _derived(parsed.sections, parsed.snippets, tables))
+    return parsed.sections, parsed.snippets, parsed.snippet_lines, stat
+
+
+def _derived(sections: Tables, snippets: Tables, tables: tuple[Any, ...]) -> dict[str, Any]:
+    """What the cache keeps of a parsed file: its tables, the slim index completion reads
+    and each snippet's search words."""
+    from asyncsnip.catalog.search import stored
+
+    search = stored(Snippet.from_table(table, "") for table in snippets)
+    return {"tables": tables, "index": slim(sections, snippets), "search": search}

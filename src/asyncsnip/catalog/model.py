@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import NamedTuple
 
 from asyncsnip.catalog.schema import Section, Snippet
@@ -25,6 +26,10 @@ class Catalog:
         self.sections = sections if sections is not None else {}
         self.snippets = snippets if snippets is not None else {}
         self.sources = sources if sources is not None else []
+        # (label, path, stat) of each file read, for what the cache keeps about it
+        self.files: list[tuple[str, str, os.stat_result | None]] = []
+        # (path, problems) of each file left out because it is invalid
+        self.skipped: list[tuple[str, list[str]]] = []
 
     def tags(self) -> dict[str, int]:
         """Every tag with its snippet count, in order of first appearance."""

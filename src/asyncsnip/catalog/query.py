@@ -1,55 +1,118 @@
-"""Choosing snippets: filters for list/check/export, lookup for show, did-you-mean."""
+"""Choosing snippets: filters for list/check/export, `show`'s lookup, did-you-mean.
+
+Tags, section ids and section titles are matched with `-`, `_`, `.`, spaces, case and a
+plural `s` not mattering (`Rate Limit` is the tag `rate-limit`, `queues` the tag `queue`).
+A filter naming something no loaded catalog has is an error with suggestions, never an empty
+answer.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from typing import NamedTuple
 
+from asyncsnip.catalog import search
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.catalog.schema import Snippet
-from asyncsnip.errors import NotFoundError, UnknownName
+from asyncsnip.errors import EmptyQuery, NotFoundError, UnknownName
+
+
+def key(text: str) -> str:
+    """What a tag, section or id is compared by: its words, singular, joined by `-`."""
+    return "-".join(search.stem(w) for w in search.words_plain(text))
+
+
+class Found(NamedTuple):
+    snippets: list[Snippet]
+    corrected: str | None = None  # the query as understood, when a word was corrected
 
 
 def select(
     catalog: Catalog,
     tags: Sequence[str] = (),
     section: str | None = None,
-    search: str | None = None,
+    text: str | None = None,
 ) -> list[Snippet]:
-    """Snippets having every tag, in the section, matching the text; catalog order."""
-    if section is not None and section not in catalog.sections:
-        raise UnknownName("section", section, suggest(section, list(catalog.sections)))
-    chosen = []
-    for snippet in catalog.snippets.values():
-        if not all(tag in snippet.tags for tag in tags):
-            continue
-        if section is not None and snippet.section != section:
-            continue
-        if search and not matches_text(snippet, search):
-            continue
-        chosen.append(snippet)
-    return chosen
-
-
-def matches_text(snippet: Snippet, text: str) -> bool:
-    needle = text.casefold()
-    haystack = (snippet.id, snippet.title, snippet.summary, *snippet.tags)
-    return any(needle in field.casefold() for field in haystack)
-
-
-def find(catalog: Catalog, query: str) -> list[Snippet]:
-    """`show QUERY`: exact tag, id or section matches, else a text search, else an error."""
-    exact = [
-        snippet
-        for snippet in catalog.snippets.values()
-        if query in (snippet.id, snippet.section) or query in snippet.tags
+    """Snippets having every tag and in the section: catalog order; with `text`, only those
+    the search finds, best first."""
+    wanted = [resolve_tag(catalog, tag) for tag in tags]
+    area = resolve_section(catalog, section) if section is not None else None
+    chosen = [
+        s
+        for s in catalog.snippets.values()
+        if all(tag in s.tags for tag in wanted) and (area is None or s.section == area)
     ]
-    if exact:
-        return exact
-    found = [snippet for snippet in catalog.snippets.values() if matches_text(snippet, query)]
-    if found:
-        return found
+    if text is None:
+        return chosen
+    return search.rank(search.corpus_of(catalog, chosen), _nonempty(text)).snippets
+
+
+def resolve_tag(catalog: Catalog, tag: str) -> str:
+    """The catalog's spelling of a tag, or UnknownName with the close ones."""
+    known = {key(t): t for t in catalog.tags()}
+    found = known.get(key(tag))
+    if found is None:
+        raise UnknownName("tag", tag, suggest(tag, list(catalog.tags())))
+    return found
+
+
+def resolve_section(catalog: Catalog, section: str) -> str:
+    """The id of the section named by its id or its title, or UnknownName."""
+    found = _section_id(catalog, section)
+    if found is None:
+        names = [*catalog.sections, *(s.title for s in catalog.sections.values())]
+        raise UnknownName("section", section, suggest(section, names))
+    return found
+
+
+def _section_id(catalog: Catalog, name: str) -> str | None:
+    wanted = key(name)
+    for ident, section in catalog.sections.items():
+        if wanted in (key(ident), key(section.title)):
+            return ident
+    return None
+
+
+def find(catalog: Catalog, query: str) -> Found:
+    """`show QUERY`: an exact id shows that snippet alone; an exact tag or section its
+    snippets, ranked; anything else the ranked search. Nothing close: NotFoundError."""
+    text = _nonempty(query)
+    exact = catalog.snippets.get(text) or catalog.snippets.get("-".join(search.words_plain(text)))
+    if exact is not None:
+        return Found([exact])
+    members = _members(catalog, text)
+    if members:
+        return Found(_ranked_members(catalog, members, text))
+    ranked = search.rank(search.corpus_of(catalog), text)
+    if ranked.snippets:
+        return Found(ranked.snippets, ranked.corrected)
     raise NotFoundError(query, suggest(query, vocabulary(catalog)))
+
+
+def _nonempty(text: str) -> str:
+    if not text.strip():
+        raise EmptyQuery()
+    return text.strip()
+
+
+def _members(catalog: Catalog, text: str) -> list[Snippet]:
+    """The snippets of the tag and of the section the text names exactly, if any."""
+    wanted = key(text)
+    tags = {t for t in catalog.tags() if key(t) == wanted}
+    area = _section_id(catalog, text)
+    return [
+        s
+        for s in catalog.snippets.values()
+        if tags & set(s.tags) or (area is not None and s.section == area)
+    ]
+
+
+def _ranked_members(catalog: Catalog, members: list[Snippet], text: str) -> list[Snippet]:
+    """All the members, those the text describes best first, then catalog order."""
+    best = search.rank(search.corpus_of(catalog, members), text, limit=None).snippets
+    chosen = {s.id for s in best}
+    return [*best, *(s for s in members if s.id not in chosen)]
 
 
 def get(catalog: Catalog, ident: str) -> Snippet:
@@ -62,14 +125,17 @@ def get(catalog: Catalog, ident: str) -> Snippet:
 
 def vocabulary(catalog: Catalog) -> list[str]:
     """Every id, tag and section id, once each."""
-    words = dict.fromkeys(catalog.snippets)
+    names = dict.fromkeys(catalog.snippets)
     for snippet in catalog.snippets.values():
-        words.update(dict.fromkeys(snippet.tags))
-    words.update(dict.fromkeys(catalog.sections))
-    return list(words)
+        names.update(dict.fromkeys(snippet.tags))
+    names.update(dict.fromkeys(catalog.sections))
+    return list(names)
 
 
 def suggest(word: str, candidates: Sequence[str], limit: int = 5) -> list[str]:
-    close = difflib.get_close_matches(word, candidates, n=limit, cutoff=0.6)
-    prefixed = [c for c in candidates if c.startswith(word) and c not in close]
-    return (close + prefixed)[:limit]
+    lowered: dict[str, str] = {}
+    for candidate in candidates:  # the first spelling of a name wins (an id before a title)
+        lowered.setdefault(candidate.casefold(), candidate)
+    close = difflib.get_close_matches(word.casefold(), list(lowered), n=limit, cutoff=0.6)
+    prefixed = [c for c in lowered if c.startswith(word.casefold()) and c not in close]
+    return [lowered[c] for c in (close + prefixed)[:limit]]

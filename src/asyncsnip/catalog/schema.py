@@ -109,9 +109,9 @@ class Snippet(NamedTuple):
     @classmethod
     def from_table(cls, table: dict[str, Any], source: str) -> "Snippet":
         """A validated [[snippets]] table as a snippet (lists become tuples)."""
-        values: dict[str, Any] = {
-            k: tuple(v) if isinstance(v, list) else v for k, v in table.items()
-        }
+        values = dict(table)
+        for name in _LISTS.intersection(values):
+            values[name] = tuple(values[name])
         if "timeout" in values:
             values["timeout"] = float(values["timeout"])
         return cls(**values, source=source)
@@ -136,6 +136,7 @@ def _rows(model: Any) -> tuple[Field, ...]:
 
 
 SNIPPET_FIELDS = _rows(Snippet)
+_LISTS = frozenset(row.name for row in SNIPPET_FIELDS if KINDS[row.kind].types == (list,))
 SECTION_FIELDS = _rows(Section)
 
 

@@ -27,6 +27,7 @@ from asyncsnip.errors import AsyncsnipError, ExitCode
 COMMANDS = {
     "list": "asyncsnip.cli.reading:list_",
     "tags": "asyncsnip.cli.reading:tags",
+    "sections": "asyncsnip.cli.reading:sections",
     "show": "asyncsnip.cli.reading:show",
     "run": "asyncsnip.cli.running:run",
     "check": "asyncsnip.cli.running:check",
@@ -142,6 +143,12 @@ def main(
             help="Colour and decoration of output.",
         ),
     ] = "auto",
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager", help="Print everything at once, even when it is taller than the screen."
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
@@ -171,7 +178,7 @@ def main(
 
     Examples:  asyncsnip show gather  ·  asyncsnip run gather-results  ·  asyncsnip list --tag queue
     """
-    ctx.obj = State(catalog or [], not no_builtin, color)
+    ctx.obj = State(catalog or [], not no_builtin, color, pager=not no_pager)
 
 
 class Complete(ShellComplete):

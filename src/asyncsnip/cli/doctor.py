@@ -41,6 +41,10 @@ def facts(builtin: bool, extra: list[Path], style: Style) -> tuple[list[tuple[st
             rows.append(
                 ("catalog", f"{source.label}: {source.snippet_count} snippets ({source.path})")
             )
+        for path, problems in catalog.skipped:
+            ok = False
+            rows.append(("catalog", f"{path}: left out, it is invalid"))
+            rows.extend(("problem", problem) for problem in problems)
         rows.append(("snippets", f"{len(catalog.snippets)} in {len(catalog.sections)} sections"))
     except CatalogError as exc:
         ok = False

@@ -13,7 +13,8 @@ import click
 from asyncsnip import errors
 from asyncsnip.safe import one_line
 
-LISTING = {"snippet id": "asyncsnip list", "section": "asyncsnip list", "tag": "asyncsnip tags"}
+LISTING = {"snippet id": "asyncsnip list", "section": "asyncsnip sections", "tag": "asyncsnip tags"}
+GLOBAL = ("--catalog", "--no-builtin", "--color", "--no-pager", "--version")
 
 
 def hint_for(exc: errors.AsyncsnipError) -> str | None:
@@ -26,6 +27,8 @@ def hint_for(exc: errors.AsyncsnipError) -> str | None:
         return "pass --python with the path of a Python 3 interpreter"
     if isinstance(exc, errors.SnippetExists):
         return "add --force to replace it"
+    if isinstance(exc, errors.EmptyQuery):
+        return "give a tag, an id, a section or words to search for: asyncsnip show gather"
     return exc.hint
 
 
@@ -42,7 +45,21 @@ def did_you_mean(suggestions: list[str]) -> str | None:
 
 def usage_hint(exc: click.ClickException) -> str | None:
     ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.NoSuchOption) and exc.option_name in GLOBAL and ctx is not None:
+        return (
+            f"{exc.option_name} is a global option: it goes before the command, "
+            f"as in 'asyncsnip {exc.option_name} ... {ctx.info_name}'"
+        )
     return f"see '{ctx.command_path} --help'" if ctx is not None else None
+
+
+def skipped_catalog(path: str, problems: list[str]) -> None:
+    """One warning for an invalid catalog file that was left out."""
+    more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+    sys.stderr.write(
+        f"asyncsnip: warning: {one_line(problems[0])} (this file is left out{more}; "
+        "run 'asyncsnip doctor')\n"
+    )
 
 
 def error(message: str, hint: str | None = None) -> None:
@@ -53,4 +70,10 @@ def error(message: str, hint: str | None = None) -> None:
     if hint:
         text += f"asyncsnip: hint: {one_line(hint)}\n"
     sys.stderr.write(text)
+    sys.stderr.flush()
+
+
+def note(message: str) -> None:
+    """A line on stderr that is not an error (the answer still goes to stdout)."""
+    sys.stderr.write(f"asyncsnip: {one_line(message)}\n")
     sys.stderr.flush()

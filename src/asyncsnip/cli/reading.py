@@ -1,4 +1,4 @@
-"""Reading the catalog: list, tags, show."""
+"""Reading the catalog: list, tags, sections, show."""
 
 from typing import Annotated
 
@@ -7,7 +7,7 @@ import typer
 
 from asyncsnip import choices
 from asyncsnip.catalog import query
-from asyncsnip.cli import options
+from asyncsnip.cli import hints, options
 from asyncsnip.cli.state import state
 from asyncsnip.output import render
 
@@ -18,11 +18,14 @@ def list_(
     section: options.Section = None,
     search: Annotated[
         str | None,
-        typer.Option(help="Only snippets whose id, title, summary or tags contain TEXT."),
+        typer.Option(
+            metavar="TEXT",
+            help="Only the snippets the search finds for TEXT, best match first (as show).",
+        ),
     ] = None,
     json: options.Json = False,
 ) -> None:
-    """List snippets in catalog order, e.g. `asyncsnip list --tag queue`."""
+    """List snippets (catalog order), e.g. asyncsnip list --tag queue."""
     current = state(ctx)
     chosen = query.select(current.catalog, tag or [], section, search)
     if json:
@@ -32,7 +35,7 @@ def list_(
 
 
 def tags(ctx: typer.Context, json: options.Json = False) -> None:
-    """Every tag with the number of snippets that carry it."""
+    """Every tag, with how many snippets carry it."""
     current = state(ctx)
     counts = current.catalog.tags()
     if json:
@@ -41,13 +44,28 @@ def tags(ctx: typer.Context, json: options.Json = False) -> None:
         render.tag_counts(current.style, counts)
 
 
+def sections(ctx: typer.Context, json: options.Json = False) -> None:
+    """Every section: its id, title and number of snippets."""
+    current = state(ctx)
+    catalog = current.catalog
+    counts: dict[str, int] = {}
+    for snippet in catalog.snippets.values():
+        if snippet.section:
+            counts[snippet.section] = counts.get(snippet.section, 0) + 1
+    rows = [(ident, s.title, counts.get(ident, 0)) for ident, s in catalog.sections.items()]
+    if json:
+        render.write_json([{"id": i, "title": t, "count": n} for i, t, n in rows])
+    else:
+        render.section_list(current.style, rows)
+
+
 def show(
     ctx: typer.Context,
     query_: Annotated[
         str,
         typer.Argument(
             metavar="QUERY",
-            help="A tag, snippet id, section id or search text.",
+            help="A snippet id, a tag, a section (id or title), or words to search for.",
             autocompletion=options.complete_query,
         ),
     ],
@@ -57,15 +75,22 @@ def show(
             "--view",
             "-v",
             click_type=click.Choice(choices.VIEWS),
-            help="How much to show; 'code' prints only the code.",
+            help="How much to show: 'detailed' adds expected output and API signatures; "
+            "'code' prints only the code.",
         ),
     ] = "standard",
     json: options.Json = False,
 ) -> None:
-    """Show the snippets for a tag, id or section: `asyncsnip show gather`."""
+    """Show snippets: an id, a tag, a section, or the best matches for some words.
+
+    Examples: asyncsnip show gather · asyncsnip show "rate limit" · asyncsnip show
+    gather-results --view code > demo.py
+    """
     current = state(ctx)
     found = query.find(current.catalog, query_)
+    if found.corrected:
+        hints.note(f"showing results for '{found.corrected}'")
     if json:
-        render.write_json([s.to_dict() for s in found])
+        render.write_json([s.to_dict() for s in found.snippets])
     else:
-        render.snippets(current.style, found, view, current.catalog)
+        render.snippets(current.style, found.snippets, view, current.catalog)

@@ -11,7 +11,7 @@ from asyncsnip.cli import options
 from asyncsnip.cli.state import state
 from asyncsnip.engine.result import Result, Status
 from asyncsnip.errors import ExitCode
-from asyncsnip.output import render
+from asyncsnip.output import render, report
 
 # Snippets mostly wait (sleep, I/O) and, forked from a warm interpreter, cost a few ms of
 # CPU each. Measured on 2 cores with the built-in catalog (82 snippets): 8 jobs 2.3 s,
@@ -52,7 +52,7 @@ def run(
     else:
         skipped = result.status == Status.SKIPPED
         hint = "try another interpreter with --python EXE" if skipped else None
-        render.verdict(current.stderr_style(), result, hint)
+        report.verdict(current.stderr_style(), result, hint)
     raise typer.Exit(run_exit_code(result))
 
 
@@ -120,7 +120,7 @@ def check(
         wanted = {query.get(current.catalog, ident).id for ident in ids}
         chosen = [s for s in chosen if s.id in wanted]
     pythons = python or [default_python()]
-    progress = render.Progress(
+    progress = report.Progress(
         len(chosen) * len(pythons), enabled=not json and stderr_is_terminal()
     )
     try:
@@ -135,5 +135,5 @@ def check(
             {"results": [r.to_dict() for r in results], "summary": counts, "duration_s": took}
         )
     else:
-        render.check_report(current.style, results, counts, took)
+        report.check_report(current.style, results, counts, took)
     raise typer.Exit(check_exit_code(results))

@@ -12,7 +12,7 @@ from asyncsnip.cli import options
 from asyncsnip.cli.state import State, state
 from asyncsnip.engine.result import Status
 from asyncsnip.errors import SnippetExists, UsageError
-from asyncsnip.output import render
+from asyncsnip.output import report
 
 
 def add(
@@ -88,7 +88,7 @@ def _record(current: State, table: dict[str, Any]) -> str:
 
     result = batch.run_one(Snippet.from_table(table, "new"), None, None)
     if result.status != Status.PASSED:
-        render.verdict(current.stderr_style(), result)
+        report.verdict(current.stderr_style(), result)
         raise UsageError(f"not added: the snippet {result.status} when recorded")
     return result.stdout
 

@@ -8,15 +8,15 @@ import io
 import keyword
 import tokenize
 
-Span = tuple[int, int, str]  # start offset, end offset, style
+Span = tuple[int, int, str]  # start offset, end offset, role (a key of theme.THEMES)
 
-KEYWORD = "bold #f92672"
-NAME_DEFINED = "#a6e22e"
-BUILTIN = "#66d9ef"
-STRING = "#e6db74"
-NUMBER = "#ae81ff"
-COMMENT = "#75715e italic"
-DECORATOR = "#a6e22e"
+KEYWORD = "keyword"
+NAME_DEFINED = "defined"
+BUILTIN = "builtin"
+STRING = "string"
+NUMBER = "number"
+COMMENT = "comment"
+DECORATOR = "decorator"
 _BUILTINS = frozenset(dir(builtins))
 _STRING_TOKENS = {tokenize.STRING} | {
     getattr(tokenize, name) for name in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 
 from asyncsnip.catalog.model import Catalog
+from asyncsnip.catalog.paths import BUILTIN
 from asyncsnip.catalog.schema import Snippet
 
 
@@ -13,10 +15,25 @@ def snippet_list(snippets: Sequence[Snippet], show_source: bool) -> str:
     lines = []
     for s in snippets:
         line = f"{s.id:<{width}}  {s.title}  [{', '.join(s.tags)}]"
-        if show_source:
-            line += f"  ({s.source})"
+        if show_source and s.source != BUILTIN:
+            line += f"  ({where(s.source)})"
         lines.append(line)
     return _lines(lines)
+
+
+def where(source: str) -> str:
+    """A snippet's source for people: `builtin`, or its file with `~` for the home folder."""
+    if source == BUILTIN:
+        return source
+    home = os.path.expanduser("~")
+    if home not in ("", "/", "~") and source.startswith(home + os.sep):
+        return "~" + source[len(home) :]
+    return source
+
+
+def section_list(rows: Sequence[tuple[str, str, int]]) -> str:
+    width = max((len(ident) for ident, _, _ in rows), default=0)
+    return _lines(f"{ident:<{width}}  {title}  ({count})" for ident, title, count in rows)
 
 
 def tag_counts(counts: dict[str, int]) -> str:

@@ -8,8 +8,10 @@ from typing import NamedTuple
 
 
 class Style(NamedTuple):
-    decorated: bool  # rich tables, panels and highlighting; False means plain text
+    decorated: bool  # rich tables and highlighting; False means plain text
     color: bool
+    pager: bool = False  # output taller than the screen may go through a pager
+    theme: str | None = None  # a name in theme.THEMES; None: $ASYNCSNIP_THEME or the default
 
 
 def stdout_is_terminal() -> bool:
@@ -28,13 +30,15 @@ def _isatty(stream: object) -> bool:
         return False
 
 
-def decide(mode: str, stderr: bool = False) -> Style:
-    """--color wins; in auto mode FORCE_COLOR and NO_COLOR are honoured."""
-    if mode == "always":
-        return Style(decorated=True, color=True)
+def decide(mode: str, stderr: bool = False, pager: bool = True, theme: str | None = None) -> Style:
+    """--color wins; in auto mode FORCE_COLOR and NO_COLOR are honoured. A pager only ever
+    takes output that goes to a terminal (and not with --no-pager)."""
     tty = stderr_is_terminal() if stderr else stdout_is_terminal()
+    paged = pager and tty and not stderr
+    if mode == "always":
+        return Style(True, True, paged, theme)
     if mode == "never":
-        return Style(decorated=tty, color=False)
+        return Style(tty, False, paged, theme)
     if os.environ.get("FORCE_COLOR"):
-        return Style(decorated=True, color=not os.environ.get("NO_COLOR"))
-    return Style(decorated=tty, color=tty and not os.environ.get("NO_COLOR"))
+        return Style(True, not os.environ.get("NO_COLOR"), paged, theme)
+    return Style(tty, tty and not os.environ.get("NO_COLOR"), paged, theme)
