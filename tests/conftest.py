@@ -207,12 +207,18 @@ class Terminal:
     real terminal emulator, typed at with send-keys and read with capture-pane."""
 
     def __init__(
-        self, argv: list[str], env: dict[str, str], width: int = 220, height: int = 50
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        width: int = 220,
+        height: int = 50,
+        history: int = 2000,
     ) -> None:
         self.socket = f"asyncsnip-{uuid.uuid4().hex[:8]}"
         self.env = env
         size = ["-x", str(width), "-y", str(height)]
-        self.tmux("new-session", "-d", "-s", "t", *size, *argv)
+        limit = ["set-option", "-g", "history-limit", str(history), ";"]
+        self.tmux("start-server", ";", *limit, "new-session", "-d", "-s", "t", *size, *argv)
 
     def tmux(self, *args: str) -> str:
         argv = ["tmux", "-L", self.socket, *args]

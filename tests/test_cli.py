@@ -72,8 +72,12 @@ def test_list_piped_is_one_plain_line_per_snippet(good: Invoke) -> None:
     assert "Map tasks to [bold]results[/bold] with a [dict]" in lines[2]
 
 
-def test_list_on_a_terminal_is_a_coloured_table(good: Invoke, tty: None) -> None:
-    """`list` on a terminal uses escape codes and keeps every id and bracketed title text."""
+def test_list_on_a_terminal_is_a_coloured_table(
+    good: Invoke, tty: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`list` on a (wide) terminal uses escape codes and keeps every id and bracketed title
+    text (brackets are never read as markup)."""
+    monkeypatch.setenv("COLUMNS", "160")
     result = good("list")
     assert result.exit_code == 0
     assert result.stderr == ""
@@ -206,7 +210,7 @@ def test_show_a_typo_shows_results_for_the_word_meant(good: Invoke) -> None:
     """`show gathr` is read as `gather`: its snippets, exit 0, and on stderr how it was read."""
     result = good("show", "gathr", "--json")
     assert result.exit_code == 0
-    assert [s["id"] for s in json.loads(result.stdout)][0] == "gather-results"
+    assert json.loads(result.stdout)[0]["id"] == "gather-results"
     assert result.stderr == "asyncsnip: showing results for 'gather'\n"
 
 

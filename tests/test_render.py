@@ -150,8 +150,11 @@ def test_bracketed_title_survives_on_a_terminal(good: Invoke, tty: None, view: s
     assert "héllo → 世界 ✓" in text
 
 
-def test_bracketed_title_survives_in_the_terminal_list(good: Invoke, tty: None) -> None:
-    """The terminal table keeps the bracketed words of a title."""
+def test_bracketed_title_survives_in_the_terminal_list(
+    good: Invoke, tty: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terminal table (wide enough for the title) keeps its bracketed words."""
+    monkeypatch.setenv("COLUMNS", "160")
     result = good("list")
     assert result.exit_code == 0
     text = plain(result.stdout)

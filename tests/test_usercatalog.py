@@ -394,9 +394,7 @@ def test_inline_snippet_arrays_are_refused_unchanged(user_catalog: Path) -> None
 BROKEN = 'version = 1\n\n[[snippets]]\nid = "oops"\ntitle = "unterminated\ntags = ["x"]\n'
 
 
-@pytest.mark.parametrize(
-    "args", [add_args("new-one"), ["remove", "oops"]], ids=["add", "remove"]
-)
+@pytest.mark.parametrize("args", [add_args("new-one"), ["remove", "oops"]], ids=["add", "remove"])
 def test_an_unparsable_user_catalog_is_never_written(
     cli: Invoke, user_catalog: Path, args: list[str]
 ) -> None:

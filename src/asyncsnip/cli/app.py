@@ -10,13 +10,14 @@ than running most of them). A command registered the usual way, `@app.command()`
 import importlib
 import os
 import sys
+import typing
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import click
 import typer
 from click.shell_completion import CompletionItem, ShellComplete, split_arg_string
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from asyncsnip import __version__, choices, completion
 from asyncsnip.cli import hints
@@ -42,9 +43,33 @@ COMMANDS = {
 def build(name: str) -> click.Command:
     """The Click command for the function named in COMMANDS, through Typer's public API."""
     module, function = COMMANDS[name].split(":")
-    single = typer.Typer(add_completion=False)
-    single.command(name)(getattr(importlib.import_module(module), function))
-    return typer.main.get_command(single)
+    callback = getattr(importlib.import_module(module), function)
+    single = typer.Typer(add_completion=False, rich_markup_mode=None)
+    single.command(name, cls=Command)(callback)
+    command = typer.main.get_command(single)
+    _argument_help(command, callback)
+    return command
+
+
+def _argument_help(command: click.Command, callback: Any) -> None:
+    """Give each argument the help its `typer.Argument(help=...)` says. Typer 0.24 and 0.25
+    set it before calling Click's constructor, and Click 8.5 sets `help` to None again, so
+    `--help` would list arguments without their words (test_cli checks it)."""
+    hints_of = typing.get_type_hints(callback, include_extras=True)
+    for param in command.params:
+        if isinstance(param, click.Argument) and not getattr(param, "help", None):
+            extras = typing.get_args(hints_of.get(param.name or "", ""))[1:]
+            words = next((getattr(x, "help", None) for x in extras if hasattr(x, "help")), None)
+            if words:
+                param.help = words
+
+
+class Command(TyperCommand):
+    """Typer's command, listing its arguments once: Click 8.5 added a "Positional
+    arguments" section of its own beside Typer's "Arguments"."""
+
+    def format_arguments(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pass
 
 
 class Group(TyperGroup):
@@ -95,6 +120,7 @@ app = typer.Typer(
     add_completion=False,  # the scripts are files of ours: see --show-completion
     suggest_commands=False,  # Click suggests already; Typer would add the same again
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # Click's plain help: readable at 60 columns, nothing eaten
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

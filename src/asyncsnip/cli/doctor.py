@@ -20,7 +20,11 @@ CLIPBOARD_TOOLS = ("wl-copy", "xclip", "xsel", "pbcopy", "clip.exe")
 
 
 def doctor(ctx: typer.Context) -> None:
-    """What asyncsnip sees: Python, catalogs, user catalog, clipboard, colour, completion."""
+    """Show what asyncsnip sees on this machine.
+
+    Python, catalogs (and every problem in them), user catalog, clipboard, colour,
+    completion.
+    """
     current = state(ctx)
     rows, ok = facts(current.builtin, current.catalogs, current.style)
     render.doctor(current.style, rows)

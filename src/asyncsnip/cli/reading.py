@@ -25,7 +25,11 @@ def list_(
     ] = None,
     json: options.Json = False,
 ) -> None:
-    """List snippets (catalog order), e.g. asyncsnip list --tag queue."""
+    """List snippets, by tag, section or search.
+
+    Catalog order, or with --search the best match first. Example: asyncsnip list --tag
+    queue.
+    """
     current = state(ctx)
     chosen = query.select(current.catalog, tag or [], section, search)
     if json:
@@ -45,7 +49,10 @@ def tags(ctx: typer.Context, json: options.Json = False) -> None:
 
 
 def sections(ctx: typer.Context, json: options.Json = False) -> None:
-    """Every section: its id, title and number of snippets."""
+    """Every section: id, title, snippet count.
+
+    A section's id or its title can be given to `show` and to `--section`.
+    """
     current = state(ctx)
     catalog = current.catalog
     counts: dict[str, int] = {}
@@ -81,10 +88,12 @@ def show(
     ] = "standard",
     json: options.Json = False,
 ) -> None:
-    """Show snippets: an id, a tag, a section, or the best matches for some words.
+    """Show snippets by id, tag, section or words.
 
-    Examples: asyncsnip show gather · asyncsnip show "rate limit" · asyncsnip show
-    gather-results --view code > demo.py
+    An exact id shows that snippet; an exact tag or section its snippets; anything else
+    the best matches of a search over every field (typos forgiven). Examples: asyncsnip
+    show gather · asyncsnip show "rate limit" · asyncsnip show gather-results --view code
+    > demo.py
     """
     current = state(ctx)
     found = query.find(current.catalog, query_)

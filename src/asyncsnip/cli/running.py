@@ -36,9 +36,10 @@ def run(
     ] = None,
     json: options.Json = False,
 ) -> None:
-    """Run a snippet in a fresh process, stream its output, then check it.
+    """Run a snippet and check its output.
 
-    The verdict goes to stderr, so `asyncsnip run ID > out.txt` holds exactly its stdout.
+    It runs in a fresh process and its output streams live; the verdict goes to stderr,
+    so `asyncsnip run ID > out.txt` holds exactly its stdout.
     Exit status: 0 passed, 1 failed/mismatch/skipped, 124 timed out, 130 interrupted.
     """
     from asyncsnip.engine import batch
@@ -104,7 +105,7 @@ def check(
     ] = None,
     json: options.Json = False,
 ) -> None:
-    """Run snippets concurrently and verify each one's output.
+    """Run many snippets at once; verify each.
 
     Example: `asyncsnip check --tag queue --python python3.12 --python python3.13`.
     Exit status 0 when nothing failed (skipped is not a failure), else 1.

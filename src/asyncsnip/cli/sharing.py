@@ -24,7 +24,11 @@ def copy(
         ),
     ],
 ) -> None:
-    """Put a snippet's code on the clipboard (X11, Wayland, macOS, Windows, or OSC 52)."""
+    """Put a snippet's code on the clipboard.
+
+    Through wl-copy, xclip or xsel, pbcopy, Windows' clipboard, or the terminal itself (OSC
+    52).
+    """
     from asyncsnip import clipboard
 
     snippet = query.get(state(ctx).catalog, snippet_id)
@@ -57,7 +61,9 @@ def export(
         bool, typer.Option("--copy", help="Put the document on the clipboard.")
     ] = False,
 ) -> None:
-    """The catalog, or a selection, as one document: `asyncsnip export --compact > asyncio.md`.
+    """Write the catalog as one document.
+
+    Example: asyncsnip export --compact > asyncio.md.
 
     Output is deterministic; `--format toml` is itself a catalog; `--format html` is one
     self-contained printable page.

@@ -23,7 +23,16 @@ def add(
         list[str],
         typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeatable, at least one)."),
     ],
-    section: options.Section = None,
+    section: Annotated[
+        str | None,
+        typer.Option(
+            "--section",
+            "-s",
+            metavar="SECTION",
+            help="Put it in this section (see 'asyncsnip sections').",
+            autocompletion=options.complete_section,
+        ),
+    ] = None,
     summary: Annotated[str | None, typer.Option(help="What it is for, in one line.")] = None,
     notes: Annotated[str | None, typer.Option(help="When to use it; the pitfall to avoid.")] = None,
     python: Annotated[
@@ -104,7 +113,10 @@ def remove(
         ),
     ],
 ) -> None:
-    """Remove a snippet from your user catalog (the previous file is kept as .bak)."""
+    """Remove a snippet from your user catalog.
+
+    The previous file is kept as snippets.toml.bak.
+    """
     from asyncsnip.store import usercatalog
 
     snippet = query.get(state(ctx).catalog, snippet_id)
