@@ -93,8 +93,9 @@ class Group(TyperGroup):
                 raise
             hints.error(exc.message, hints.hint_for(exc))
             code = exc.code
-        except click.exceptions.NoArgsIsHelpError:
-            code = ExitCode.USAGE  # the help was printed; there is no error to add
+        except click.exceptions.NoArgsIsHelpError as exc:
+            sys.stdout.write(exc.format_message() + "\n")  # the help, and no error line
+            code = ExitCode.USAGE
         except click.ClickException as exc:
             hints.error(exc.format_message(), hints.usage_hint(exc))
             code = exc.exit_code
