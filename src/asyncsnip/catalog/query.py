@@ -9,7 +9,7 @@ answer.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from asyncsnip.catalog import search
@@ -34,8 +34,8 @@ def select(
     section: str | None = None,
     text: str | None = None,
 ) -> list[Snippet]:
-    """Snippets having every tag and in the section: catalog order; with `text`, only those
-    the search finds, best first."""
+    """Snippets having every tag and in the section: catalog order; with `text`, what
+    `show TEXT` shows among them, in the same order."""
     wanted = [resolve_tag(catalog, tag) for tag in tags]
     area = resolve_section(catalog, section) if section is not None else None
     chosen = [
@@ -45,7 +45,7 @@ def select(
     ]
     if text is None:
         return chosen
-    return search.rank(search.corpus_of(catalog, chosen), _nonempty(text)).snippets
+    return find(catalog, text, chosen).snippets
 
 
 def resolve_tag(catalog: Catalog, tag: str) -> str:
@@ -74,17 +74,19 @@ def _section_id(catalog: Catalog, name: str) -> str | None:
     return None
 
 
-def find(catalog: Catalog, query: str) -> Found:
-    """`show QUERY`: an exact id shows that snippet alone; an exact tag or section its
-    snippets, ranked; anything else the ranked search. Nothing close: NotFoundError."""
+def find(catalog: Catalog, query: str, within: Sequence[Snippet] | None = None) -> Found:
+    """`show QUERY` (among `within`, default all): an exact id shows that snippet alone; an
+    exact tag or section its snippets, ranked; anything else the ranked search. Nothing
+    close: NotFoundError."""
     text = _nonempty(query)
-    exact = catalog.snippets.get(text) or catalog.snippets.get("-".join(search.words_plain(text)))
+    pool = {s.id: s for s in (catalog.snippets.values() if within is None else within)}
+    exact = pool.get(text) or pool.get("-".join(search.words_plain(text)))
     if exact is not None:
         return Found([exact])
-    members = _members(catalog, text)
+    members, named = _members(catalog, text, pool.values())
     if members:
-        return Found(_ranked_members(catalog, members, text))
-    ranked = search.rank(search.corpus_of(catalog), text)
+        return Found(_ranked_members(catalog, members, named))
+    ranked = search.rank(search.corpus_of(catalog, pool.values()), text)
     if ranked.snippets:
         return Found(ranked.snippets, ranked.corrected)
     raise NotFoundError(query, suggest(query, vocabulary(catalog)))
@@ -96,16 +98,15 @@ def _nonempty(text: str) -> str:
     return text.strip()
 
 
-def _members(catalog: Catalog, text: str) -> list[Snippet]:
-    """The snippets of the tag and of the section the text names exactly, if any."""
+def _members(catalog: Catalog, text: str, pool: Iterable[Snippet]) -> tuple[list[Snippet], str]:
+    """The snippets of the tag and of the section the text names exactly, if any, and that
+    tag's or section's own name (what they are ranked by, however the text spelt it)."""
     wanted = key(text)
     tags = {t for t in catalog.tags() if key(t) == wanted}
     area = _section_id(catalog, text)
-    return [
-        s
-        for s in catalog.snippets.values()
-        if tags & set(s.tags) or (area is not None and s.section == area)
-    ]
+    found = [s for s in pool if tags & set(s.tags) or (area is not None and s.section == area)]
+    named = min(tags) if tags else catalog.sections[area].title if area else text
+    return found, named
 
 
 def _ranked_members(catalog: Catalog, members: list[Snippet], text: str) -> list[Snippet]:

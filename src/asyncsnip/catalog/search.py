@@ -206,7 +206,9 @@ class Corpus:
         return tf / (K1 + tf)
 
 
-Term = list[tuple[str, float]]  # the words one query word stands for, each with a weight
+# What one query word stands for: groups of catalog words (a group is met when a snippet has
+# all of them), each with a weight
+Term = list[tuple[tuple[str, ...], float]]
 
 
 def rank(corpus: Corpus, query: str, limit: int | None = LIMIT) -> Ranked:
@@ -218,16 +220,18 @@ def rank(corpus: Corpus, query: str, limit: int | None = LIMIT) -> Ranked:
         return Ranked([], None)
     phrases = _phrases(terms, corpus)
     names = _api_names(query)
-    candidates = sorted({i for term in terms for word, _ in term for i in corpus.having(word)})
+    candidates = sorted(
+        {i for term in terms for word in _words_of(term) for i in corpus.having(word)}
+    )
     count = len(corpus.documents)
     scored = []
     for position in candidates:
         total, matched = 0.0, 0
         for term in terms:
-            best = max(factor * corpus.score(position, w) * corpus.idf(w) for w, factor in term)
+            best = max(factor * _weight(corpus, position, group) for group, factor in term)
             if best > 0:
                 total, matched = total + best, matched + 1
-        total += PHRASE * sum(corpus.score(position, p) * corpus.idf(p) for p in phrases)
+        total += PHRASE * sum(_weight(corpus, position, (p,)) for p in phrases)
         total *= (matched / len(terms)) ** 2 * (1 + PRIOR * (1 - position / count))
         if names and _teaches(corpus.snippets[position], names):
             total *= API_BONUS
@@ -241,51 +245,69 @@ def rank(corpus: Corpus, query: str, limit: int | None = LIMIT) -> Ranked:
     return Ranked([corpus.snippets[p] for s, p in scored if -s >= floor][:limit], corrected)
 
 
+def _weight(corpus: Corpus, position: int, group: tuple[str, ...]) -> float:
+    """How much a document has these words: all of them or nothing (the mean of each one's
+    BM25 score times its rarity)."""
+    scores = [corpus.score(position, word) * corpus.idf(word) for word in group]
+    return sum(scores) / len(scores) if all(scores) else 0.0
+
+
+def _words_of(term: Term) -> list[str]:
+    return [word for group, _ in term for word in group]
+
+
 def _telling(terms: list[Term], corpus: Corpus) -> list[Term]:
     """Leave out words most snippets have (`run` in a catalog of `asyncio.run` programs),
     unless nothing else is left."""
     share = max(len(corpus.documents), 1)
-    kept = [t for t in terms if len(corpus.having(t[0][0])) / share <= COMMON]
+    kept = [t for t in terms if len(corpus.having(t[0][0][0])) / share <= COMMON]
     return kept or terms
 
 
 def understand(query: str, corpus: Corpus) -> tuple[list[Term], str | None]:
     """The query's terms, each with the catalog words it may mean; and the corrected query
-    when some word was understood as another one. A compound (`to_thread`, `TaskGroup`,
-    `rate-limit`) is one term when some snippet has it joined, else one term per part."""
+    when some word was understood as another one. A name of several parts (`to_thread`,
+    `TaskGroup`, `rate-limit`) is one term, met by its joined form or by all its parts."""
     terms: list[Term] = []
     shown: list[str] = []
     changed = False
-    for word in _query_words(query, corpus):
-        if corpus.known(word):
-            terms.append([(word, 1.0)])
-            shown.append(word)
-            continue
-        close = _close(word, corpus)
-        if close:
-            terms.append(close)
-            shown.append(close[0][0])
-            changed = True
+    for joined, parts in _query_names(query):
+        if len(parts) > 1:
+            alternatives: Term = [((joined,), 1.0)] if corpus.known(joined) else []
+            if all(corpus.known(p) for p in parts):
+                alternatives.append((tuple(parts), 0.9))
+            if alternatives:
+                terms.append(alternatives)
+                shown.append(joined if corpus.known(joined) else " ".join(parts))
+                continue
+        for word in parts:
+            if corpus.known(word):
+                terms.append([((word,), 1.0)])
+                shown.append(word)
+                continue
+            close = _close(word, corpus)
+            if close:
+                terms.append([((w,), weight) for w, weight in close])
+                shown.append(close[0][0])
+                changed = True
     return terms, (" ".join(shown) if changed and shown else None)
 
 
-def _query_words(query: str, corpus: Corpus) -> list[str]:
-    found: list[str] = []
+def _query_names(query: str) -> list[tuple[str, list[str]]]:
+    """Each name of the query: its joined form and its parts, singular, without the words
+    that say nothing (`the`, `how`, `asyncio`) unless nothing else is left."""
+    found: list[tuple[str, list[str]]] = []
     for compound in _COMPOUND.findall(query):
-        joined = stem("".join(words_plain(compound)))
-        if len(words_plain(compound)) > 1 and corpus.known(joined):
-            found.append(joined)
-            continue
-        for chunk in re.split(r"[_-]+", compound):
-            parts = [p.lower() for p in _PART.findall(chunk)]
-            whole = stem("".join(parts))
-            known = len(parts) > 1 and corpus.known(whole)
-            found.extend([whole] if known else map(stem, parts))
-    meaningful = [w for w in found if w not in STOPWORDS] or found
-    return list(dict.fromkeys(meaningful))
+        parts = [stem(p.lower()) for c in re.split(r"[_-]+", compound) for p in _PART.findall(c)]
+        meaningful = [p for p in parts if p not in STOPWORDS]
+        found.append((stem("".join(words_plain(compound))), meaningful))
+    useful = [(joined, parts) for joined, parts in found if parts]
+    if not useful:  # only stopwords: take them as they are
+        return [(j, [stem(w) for w in words_plain(j)] or [j]) for j, _ in found][:8]
+    return list({joined: (joined, parts) for joined, parts in useful}.values())
 
 
-def _close(word: str, corpus: Corpus) -> Term:
+def _close(word: str, corpus: Corpus) -> list[tuple[str, float]]:
     """The catalog words a word that no snippet has most likely means: those one or two
     edits away, and those it starts or that start it (an inflection: cancelling, forgot)."""
     if len(word) < 4 or not _correctable(word):
@@ -335,7 +357,7 @@ def edits(a: str, b: str, limit: int) -> int:
 def _phrases(terms: list[Term], corpus: Corpus) -> list[str]:
     """Neighbouring query words that some snippet has as one word (`rate limit` and
     `rate-limit`): a match of those counts as well."""
-    firsts = [term[0][0] for term in terms]
+    firsts = ["".join(term[0][0]) for term in terms]
     joined = (stem(a + b) for a, b in itertools.pairwise(firsts))
     return [word for word in joined if corpus.known(word)]
 
