@@ -151,7 +151,7 @@ def on_terminal(
         stdin=stdin,
         stdout=ends["stdout"],
         stderr=ends["stderr"],
-        env={**os.environ, "TERM": "xterm-256color", **(env or {})},
+        env={**_without_size(os.environ), "TERM": "xterm-256color", **(env or {})},
         start_new_session=controlling,
         preexec_fn=take_terminal if controlling else None,
         pass_fds=(slave,) if controlling else (),
@@ -178,6 +178,11 @@ def on_terminal(
     return TerminalRun(
         proc.returncode, terminal, piped.get("stdout", b""), piped.get("stderr", b"")
     )
+
+
+def _without_size(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment without COLUMNS and LINES: the terminal's own size must decide."""
+    return {k: v for k, v in environ.items() if k not in ("COLUMNS", "LINES")}
 
 
 def _drain(master: int, proc: subprocess.Popen[bytes], timeout: float) -> bytes:
