@@ -64,7 +64,7 @@ def median(measure: Callable[[], float], runs: int) -> float:
 def bench_env() -> dict[str, str]:
     """The user's environment, minus what would distort it: bytecode caches are written
     (as after a real install), colour is not forced off."""
-    env = dict(os.environ, COLUMNS="100")
+    env = dict(os.environ, COLUMNS="100", ASYNCSNIP_PAGER="")  # a pager would wait for keys
     for name in ("NO_COLOR", "PYTHONDONTWRITEBYTECODE", "ASYNCSNIP_CATALOG", "_ASYNCSNIP_COMPLETE"):
         env.pop(name, None)
     return env
@@ -90,6 +90,11 @@ def startup_cases(env: dict[str, str]) -> dict[str, Case]:
             completion_env(env, "asyncsnip run "),
         ),
         "show gather (piped)": ([*ASYNCSNIP, "show", "gather"], timed_pipe, env),
+        "show 'run blocking code' (search, piped)": (
+            [*ASYNCSNIP, "show", "run blocking code"],
+            timed_pipe,
+            env,
+        ),
         "show gather (terminal)": ([*ASYNCSNIP, "show", "gather"], timed_pty, env),
         "list (piped)": ([*ASYNCSNIP, "list"], timed_pipe, env),
         "export --compact (piped)": ([*ASYNCSNIP, "export", "--compact"], timed_pipe, env),
@@ -102,6 +107,11 @@ def scale_cases(env: dict[str, str]) -> dict[str, Case]:
         "python -c pass (floor)": ([PYTHON, "-c", "pass"], timed_pipe, env),
         "list": ([*ASYNCSNIP, "list"], timed_pipe, env),
         "show gather": ([*ASYNCSNIP, "show", "gather"], timed_pipe, env),
+        "show 'run blocking code' (search)": (
+            [*ASYNCSNIP, "show", "run blocking code"],
+            timed_pipe,
+            env,
+        ),
         "completion: `asyncsnip run ` TAB": (
             ASYNCSNIP,
             timed_pipe,
