@@ -34,6 +34,8 @@ COMMANDS = {
     "export": "asyncsnip.cli.sharing:export",
     "add": "asyncsnip.cli.writing:add",
     "remove": "asyncsnip.cli.writing:remove",
+    "edit": "asyncsnip.cli.editing:edit",
+    "import": "asyncsnip.cli.importing:import_sheet",
     "doctor": "asyncsnip.cli.doctor:doctor",
 }
 

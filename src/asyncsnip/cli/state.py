@@ -17,6 +17,7 @@ class State:
         self.builtin = builtin
         self.color = color
         self.style: Style = decide(color)
+        self.jobs = 32
         self._catalog: Catalog | None = None
 
     @property

@@ -244,3 +244,30 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def import_report(style: Style, report: Any) -> None:
+    """`import`'s verdicts: one row per block, the evidence, then the totals."""
+    from asyncsnip.output import verdicts
+
+    if not style.decorated:
+        write(verdicts.plain(report))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in verdicts.HEADER:
+        table.add_column(column, justify="right" if column == "line" else "left")
+    for line, ident, verdict, why in verdicts.table_rows(report):
+        colour = VERDICT_COLOURS.get(verdict, "dim")
+        table.add_row(Text(line), Text(ident, style="cyan"), Text(verdict, style=colour), Text(why))
+    out = console(style)
+    out.print(table)
+    for line in verdicts.details(report):
+        out.print(_diff_text(line) if line.startswith(("-", "+", "@")) else Text(line))
+    out.print(Text(verdicts.headline(report), style="bold"))
+
+
+VERDICT_COLOURS = {"matches": "green", "ran": "green", "differs": "yellow", "failed": "red"}
+VERDICT_COLOURS |= {"timeout": "red", "does not compile": "red"}
