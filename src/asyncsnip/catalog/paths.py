@@ -36,8 +36,10 @@ def catalog_paths(builtin: bool, extra: Iterable[StrPath]) -> list[tuple[str, st
         paths.append((BUILTIN, builtin_path(), True))
     user = user_catalog_path()
     paths.append((user, user, False))
+    from asyncsnip.catalog.config import catalogs  # the config file's `catalogs`
+
     from_env = [p for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p]
-    for path in [*from_env, *(os.fspath(p) for p in extra)]:
+    for path in [*catalogs(), *from_env, *(os.fspath(p) for p in extra)]:
         paths.append((os.path.abspath(path), path, True))
     return paths
 

@@ -173,7 +173,13 @@ def main(
 
     Examples:  asyncsnip show gather  ·  asyncsnip run gather-results  ·  asyncsnip list --tag queue
     """
-    ctx.obj = State(catalog or [], not no_builtin, color)
+    from asyncsnip.catalog import config
+
+    settings = config.load()  # an invalid config file is exit 2, before anything else
+    given = ctx.get_parameter_source("color") == click.ParameterSource.COMMANDLINE
+    ctx.obj = State(catalog or [], not no_builtin, color if given else settings.get("color", color))
+    ctx.obj.config = settings
+    ctx.obj.given = {"color": color} if given else {}
 
 
 class Complete(ShellComplete):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import click
 
+from asyncsnip.catalog.config import DEFAULT_JOBS, Config
 from asyncsnip.catalog.loader import load
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.output.term import Style, decide
@@ -17,8 +20,16 @@ class State:
         self.builtin = builtin
         self.color = color
         self.style: Style = decide(color)
-        self.jobs = 32
+        # The config file in force (theme, pager, jobs, colour, catalogs), and the global
+        # options given on the command line (for `doctor`: where each value came from).
+        self.config: Config = Config(os.devnull, {}, {}, chosen_by_env=False)
+        self.given: dict[str, Any] = {}
         self._catalog: Catalog | None = None
+
+    @property
+    def jobs(self) -> int:
+        """check's and import's default --jobs: the config file's, else the default."""
+        return int(self.config.get("jobs", DEFAULT_JOBS))
 
     @property
     def catalog(self) -> Catalog:
