@@ -239,7 +239,6 @@ def load_index(builtin: bool, extra: list[str]) -> Index | None:
     from asyncsnip.catalog import cache
     from asyncsnip.catalog.index import Index
     from asyncsnip.catalog.paths import catalog_paths
-
     from asyncsnip.errors import AsyncsnipError
 
     index = Index()

@@ -15,7 +15,7 @@ import sys
 import time
 
 from asyncsnip import __version__
-from asyncsnip.catalog.paths import cache_dir
+from asyncsnip.catalog.dirs import cache_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 
-from asyncsnip.catalog import paths
+from asyncsnip.catalog import dirs
 from asyncsnip.choices import COLORS
 from asyncsnip.errors import ConfigError
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 ENV = "ASYNCSNIP_CONFIG"
 DEFAULT_JOBS = 32
 DEFAULT_PAGER = "less -FRX"
+MAX_BYTES = 1 << 20
 KEYS = {
     "catalogs": "a list of catalog paths",
     "color": "one of " + ", ".join(f'"{c}"' for c in COLORS),
@@ -69,7 +70,7 @@ def path() -> tuple[str, bool]:
     chosen = os.environ.get(ENV, "").strip()
     if chosen:
         return os.path.expanduser(chosen), True
-    return os.path.join(paths.config_dir(), "config.toml"), False
+    return os.path.join(dirs.config_dir(), "config.toml"), False
 
 
 def load() -> Config:
@@ -104,11 +105,7 @@ def _parse(where: str) -> tuple[dict[str, Any], dict[str, int]]:
     import re
     import tomllib
 
-    from asyncsnip.catalog.fileformat import read_text
-
-    text, reason = read_text(where)
-    if text is None:
-        raise ConfigError(where, 0, (reason or "").removeprefix(f"{where}: "))
+    text = _read(where)
     try:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -122,6 +119,28 @@ def _parse(where: str) -> tuple[dict[str, Any], dict[str, int]]:
         if problem:
             raise ConfigError(where, lines.get(key, 0), problem)
     return values, {key: lines.get(key, 1) for key in values}
+
+
+def _read(where: str) -> str:
+    """The file's text; a directory, a FIFO or a device is refused, never waited on."""
+    import stat
+
+    try:
+        fd = os.open(where, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ConfigError(where, 0, "is not a regular file")
+            data = os.read(fd, MAX_BYTES + 1)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise ConfigError(where, 0, f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise ConfigError(where, 0, f"is larger than {MAX_BYTES >> 10} KiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(where, data[: exc.start].count(b"\n") + 1, "not UTF-8 text") from None
 
 
 def _lines(text: str) -> dict[str, int]:
@@ -166,7 +185,9 @@ def in_force(
     $ASYNCSNIP_PAGER, the config file, $PAGER, the default)."""
     rows = [_color(config, command_line)]
     rows.append(_pick("theme", [("command line", command_line.get("theme"))], config, "default"))
-    pager = [("command line --no-pager", False if command_line.get("no_pager") else None)]
+    pager: list[tuple[str, Any]] = [
+        ("command line --no-pager", False if command_line.get("no_pager") else None)
+    ]
     pager.append(("environment ASYNCSNIP_PAGER", environ.get("ASYNCSNIP_PAGER") or None))
     rows.append(_pick("pager", pager, config, DEFAULT_PAGER, after=environ.get("PAGER") or None))
     rows.append(_pick("jobs", [("command line", command_line.get("jobs"))], config, DEFAULT_JOBS))

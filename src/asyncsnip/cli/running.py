@@ -98,7 +98,7 @@ def check(
             "--jobs",
             "-j",
             min=1,
-            help=f"Snippets run at once [default: {DEFAULT_JOBS}, or the config file's jobs].",
+            help=f"Snippets run at once [default: {DEFAULT_JOBS}, or jobs in the config file]",
         ),
     ] = None,
     timeout: options.Timeout = None,

@@ -36,7 +36,8 @@ def document(results: Sequence[Result], took: float, sources: dict[str, str]) ->
     _counts(root, results)
     root.set("time", _seconds(took))
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def _suite(python: str, results: list[Result], sources: dict[str, str]) -> ET.Element:
