@@ -21,7 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from asyncsnip.catalog.paths import StrPath
+    StrPath = str | os.PathLike[str]
 
 LAYOUT = 2  # of what is stored; a change of it makes every stored file stale
 RACY_S = 2.0  # a file changed this recently may change again within the same mtime tick
