@@ -95,7 +95,7 @@ def test_invalid_edit_then_a_second_try(tmp_path: Path, mine: Path) -> None:
     assert code == 0, err
     assert "field 'colour': unknown field" in err
     assert "edit it again? [Y/n]" in err
-    first, second = shown(tmp_path)
+    _first, second = shown(tmp_path)
     assert 'colour = "red"' in second  # the second try starts from the first one
     assert tomllib.loads(mine.read_text(encoding="utf-8"))["snippets"][0]["notes"] == "fixed"
 
@@ -148,7 +148,7 @@ def test_the_whole_user_catalog_with_the_same_check(tmp_path: Path, mine: Path) 
     steps = [
         {"replace": ['id = "other"', 'id = "mine"']},
         {"replace": ['id = "mine"\ntitle = "Other"', 'id = "third"\ntitle = "Other"']},
-    ]  # noqa: E501
+    ]
     code, err = edit(tmp_path, steps, answers="y\n")
     assert code == 0, err
     assert "duplicate id 'mine'" in err
