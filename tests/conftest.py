@@ -104,9 +104,11 @@ def asyncsnip(
     env: Mapping[str, str] | None = None,
     timeout: float = 120,
     script: bool = False,
+    detached: bool = False,
 ) -> subprocess.CompletedProcess[bytes]:
     """`python -m asyncsnip ARGS...` (or the console script) as a real process, pipes all
-    round; the environment is the test's own (isolated) one, updated with `env`."""
+    round; the environment is the test's own (isolated) one, updated with `env`. With
+    `detached`, it has no controlling terminal (no /dev/tty), as under CI."""
     argv = [str(EXE)] if script else list(MODULE)
     return subprocess.run(
         [*argv, *map(str, args)],
@@ -115,6 +117,7 @@ def asyncsnip(
         env={**os.environ, **(env or {})},
         timeout=timeout,
         check=False,
+        start_new_session=detached,
     )
 
 

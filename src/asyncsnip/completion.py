@@ -239,9 +239,14 @@ def load_index(builtin: bool, extra: list[str]) -> Index | None:
     from asyncsnip.catalog import cache
     from asyncsnip.catalog.index import Index
     from asyncsnip.catalog.paths import catalog_paths
+    from asyncsnip.errors import AsyncsnipError
 
     index = Index()
-    for label, path, required in catalog_paths(builtin, extra):
+    try:
+        sources = catalog_paths(builtin, extra)
+    except AsyncsnipError:  # an invalid config file: Click's completion answers instead
+        return None
+    for label, path, required in sources:
         try:
             stat = os.stat(path)
         except OSError:

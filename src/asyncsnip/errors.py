@@ -82,6 +82,15 @@ class CatalogError(AsyncsnipError):
         self.problems = problems
 
 
+class ConfigError(UsageError):
+    """The config file is invalid: one line naming the file and, where known, the line."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        self.path = path
+        self.line = line
+
+
 class SnippetExists(UsageError):
     """`add` of an id that is taken, without --force."""
 

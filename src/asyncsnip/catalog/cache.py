@@ -15,14 +15,14 @@ import sys
 import time
 
 from asyncsnip import __version__
-from asyncsnip.catalog.paths import cache_dir
+from asyncsnip.catalog.dirs import cache_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from asyncsnip.catalog.paths import StrPath
+    StrPath = str | os.PathLike[str]
 
 LAYOUT = 6  # of what is stored; a change of it makes every stored file stale
 RACY_S = 2.0  # a file changed this recently may change again within the same mtime tick

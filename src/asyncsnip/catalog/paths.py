@@ -7,7 +7,8 @@ pathlib alone would cost it a third of its time.
 from __future__ import annotations
 
 import os
-import sys
+
+from asyncsnip.catalog.dirs import APP, cache_dir, config_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
     StrPath = str | os.PathLike[str]
 
-APP = "asyncsnip"
+__all__ = ["APP", "BUILTIN", "cache_dir", "catalog_paths", "config_dir", "user_catalog_path"]
 BUILTIN = "builtin"
 ENV_CATALOG = "ASYNCSNIP_CATALOG"
 
@@ -36,29 +37,9 @@ def catalog_paths(builtin: bool, extra: Iterable[StrPath]) -> list[tuple[str, st
         paths.append((BUILTIN, builtin_path(), True))
     user = user_catalog_path()
     paths.append((user, user, False))
+    from asyncsnip.catalog.config import catalogs  # the config file's `catalogs`
+
     from_env = [p for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p]
-    for path in [*from_env, *(os.fspath(p) for p in extra)]:
+    for path in [*catalogs(), *from_env, *(os.fspath(p) for p in extra)]:
         paths.append((os.path.abspath(path), path, True))
     return paths
-
-
-def config_dir() -> str:
-    if sys.platform.startswith("linux"):
-        return _xdg("XDG_CONFIG_HOME", ".config")
-    from platformdirs import user_config_dir
-
-    return user_config_dir(APP, appauthor=False)
-
-
-def cache_dir() -> str:
-    if sys.platform.startswith("linux"):
-        return _xdg("XDG_CACHE_HOME", ".cache")
-    from platformdirs import user_cache_dir
-
-    return user_cache_dir(APP, appauthor=False)
-
-
-def _xdg(variable: str, default: str) -> str:
-    """What platformdirs answers on Linux: $VARIABLE if set and non-blank, else ~/default."""
-    base = os.environ.get(variable, "").strip()
-    return os.path.join(base or os.path.expanduser(f"~/{default}"), APP)

@@ -36,6 +36,8 @@ COMMANDS = {
     "export": "asyncsnip.cli.sharing:export",
     "add": "asyncsnip.cli.writing:add",
     "remove": "asyncsnip.cli.writing:remove",
+    "edit": "asyncsnip.cli.editing:edit",
+    "import": "asyncsnip.cli.importing:import_sheet",
     "doctor": "asyncsnip.cli.doctor:doctor",
 }
 
@@ -205,7 +207,20 @@ def main(
 
     Examples:  asyncsnip show gather  ·  asyncsnip run gather-results  ·  asyncsnip list --tag queue
     """
-    ctx.obj = State(catalog or [], not no_builtin, color, pager=not no_pager)
+    from asyncsnip.catalog import config
+
+    settings = config.load()  # an invalid config file is exit 2, before anything else
+    given = ctx.get_parameter_source("color") == click.ParameterSource.COMMANDLINE
+    ctx.obj = State(
+        catalog or [],
+        not no_builtin,
+        color if given else settings.get("color", color),
+        pager=not no_pager,
+        config=settings,
+    )
+    ctx.obj.given = {"color": color} if given else {}
+    if no_pager:
+        ctx.obj.given["no_pager"] = True
 
 
 class Complete(ShellComplete):

@@ -11,7 +11,7 @@ from asyncsnip import __version__
 from asyncsnip.catalog.loader import load
 from asyncsnip.catalog.paths import catalog_paths, user_catalog_path
 from asyncsnip.cli.shells import INSTALLED
-from asyncsnip.cli.state import state
+from asyncsnip.cli.state import State, state
 from asyncsnip.errors import CatalogError, UsageError
 from asyncsnip.output import render
 from asyncsnip.output.term import Style
@@ -27,6 +27,7 @@ def doctor(ctx: typer.Context) -> None:
     """
     current = state(ctx)
     rows, ok = facts(current.builtin, current.catalogs, current.style)
+    rows += config_facts(current)
     render.doctor(current.style, rows)
     if not ok:
         raise UsageError("a catalog is invalid: see the problems listed above")
@@ -101,3 +102,15 @@ def _completion() -> str:
         installed = Path(where).expanduser().exists()
         states.append(f"{shell}: {'installed' if installed else 'not installed'}")
     return "; ".join(states) + " (asyncsnip --install-completion)"
+
+
+def config_facts(current: State) -> list[tuple[str, str]]:
+    """The config file, and each setting in force with where it came from."""
+    from asyncsnip.catalog.config import ENV, in_force
+
+    settings = current.config
+    where = settings.path + (f" (from ${ENV})" if settings.chosen_by_env else "")
+    rows = [("config", f"{where} ({'read' if settings.exists else 'none there'})")]
+    for name, value, source in in_force(settings, current.given, os.environ):
+        rows.append((f"  {name}", f"{value} ({source})"))
+    return rows

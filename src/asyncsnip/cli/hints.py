@@ -25,6 +25,8 @@ def hint_for(exc: errors.AsyncsnipError) -> str | None:
         return close or "try 'asyncsnip tags' or 'asyncsnip list --search TEXT'"
     if isinstance(exc, errors.InterpreterError):
         return "pass --python with the path of a Python 3 interpreter"
+    if isinstance(exc, errors.ConfigError):
+        return "fix it, or set ASYNCSNIP_CONFIG to another file (os.devnull for none)"
     if isinstance(exc, errors.SnippetExists):
         return "add --force to replace it"
     if isinstance(exc, errors.EmptyQuery):

@@ -2,6 +2,7 @@
 
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -95,7 +96,10 @@ def check(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", min=1, help=f"Snippets run at once [default: {DEFAULT_JOBS}]."
+            "--jobs",
+            "-j",
+            min=1,
+            help=f"Snippets run at once [default: {DEFAULT_JOBS}, or jobs in the config file]",
         ),
     ] = None,
     timeout: options.Timeout = None,
@@ -104,6 +108,10 @@ def check(
         typer.Option(metavar="EXE", help="Python to check with; repeat for a version matrix."),
     ] = None,
     json: options.Json = False,
+    junit_xml: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Also write the results to FILE as JUnit XML, for CI."),
+    ] = None,
 ) -> None:
     """Run many snippets at once; verify each.
 
@@ -126,11 +134,13 @@ def check(
     )
     try:
         results, took = batch.check_many(
-            chosen, pythons, jobs or DEFAULT_JOBS, timeout, progress.advance
+            chosen, pythons, jobs or current.jobs, timeout, progress.advance
         )
     finally:
         progress.close()
     counts = summary(results)
+    if junit_xml is not None:
+        write_junit(junit_xml, results, took, {s.id: s.source for s in chosen})
     if json:
         render.write_json(
             {"results": [r.to_dict() for r in results], "summary": counts, "duration_s": took}
@@ -138,3 +148,13 @@ def check(
     else:
         report.check_report(current.style, results, counts, took)
     raise typer.Exit(check_exit_code(results))
+
+
+def write_junit(
+    path: Path, results: Sequence[Result], took: float, sources: dict[str, str]
+) -> None:
+    """The JUnit XML file, written atomically."""
+    from asyncsnip.output.junit import document
+    from asyncsnip.store.files import write_atomic
+
+    write_atomic(path, document(results, took, sources))

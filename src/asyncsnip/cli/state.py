@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import click
 
+from asyncsnip.catalog.config import DEFAULT_JOBS, Config
 from asyncsnip.catalog.loader import load
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.cli import hints
@@ -13,13 +16,35 @@ from asyncsnip.output.term import Style, decide
 
 
 class State:
-    def __init__(self, catalogs: list[Path], builtin: bool, color: str, pager: bool = True) -> None:
+    def __init__(
+        self,
+        catalogs: list[Path],
+        builtin: bool,
+        color: str,
+        pager: bool = True,
+        config: Config | None = None,
+    ) -> None:
         self.catalogs = catalogs
         self.builtin = builtin
         self.color = color
-        self.pager = pager
-        self.style: Style = decide(color, pager=pager)
+        self.config: Config = config or Config(os.devnull, {}, {}, chosen_by_env=False)
+        self.pager = pager and self.config.get("pager", True) is not False
+        configured = self.config.get("pager")
+        self.style: Style = decide(
+            color,
+            pager=self.pager,
+            theme=self.config.get("theme"),
+            pager_command=configured if isinstance(configured, str) else None,
+        )
+        # The global options given on the command line (for `doctor`: where each value
+        # came from).
+        self.given: dict[str, Any] = {}
         self._catalog: Catalog | None = None
+
+    @property
+    def jobs(self) -> int:
+        """check's and import's default --jobs: the config file's, else the default."""
+        return int(self.config.get("jobs", DEFAULT_JOBS))
 
     @property
     def catalog(self) -> Catalog:
@@ -32,7 +57,7 @@ class State:
         return self._catalog
 
     def stderr_style(self) -> Style:
-        return decide(self.color, stderr=True)
+        return decide(self.color, stderr=True, theme=self.config.get("theme"))
 
 
 def state(ctx: click.Context) -> State:

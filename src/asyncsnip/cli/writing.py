@@ -92,13 +92,21 @@ def _decode(data: bytes, name: str) -> str:
 
 def _record(current: State, table: dict[str, Any]) -> str:
     """Run the new snippet; its stdout becomes its expected output, if it passed."""
+    return record_output(current, table, "not added")
+
+
+def record_output(current: State, table: dict[str, Any], refused: str = "not saved") -> str:
+    """Run the snippet; its stdout, if it passed and was kept whole (not cut at the limit)."""
     from asyncsnip.catalog.schema import Snippet
     from asyncsnip.engine import batch
+    from asyncsnip.engine.process import CUT_MARK
 
     result = batch.run_one(Snippet.from_table(table, "new"), None, None)
     if result.status != Status.PASSED:
         report.verdict(current.stderr_style(), result)
-        raise UsageError(f"not added: the snippet {result.status} when recorded")
+        raise UsageError(f"{refused}: the snippet {result.status} when recorded")
+    if result.stdout.endswith(CUT_MARK):
+        raise UsageError(f"{refused}: its output was cut at the capture limit, so not recorded")
     return result.stdout
 
 

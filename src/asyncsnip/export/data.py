@@ -38,6 +38,11 @@ def to_toml(groups: Sequence[Group]) -> str:
     return "\n".join([f"version = {FORMAT_VERSION}\n", *tables])
 
 
+def snippet_toml(s: Snippet) -> str:
+    """One [[snippets]] table as a catalog file has it: code as a ''' literal string."""
+    return _toml_table("snippets", catalog_table(s))
+
+
 def catalog_table(s: Snippet) -> dict[str, Any]:
     """The snippet's catalog fields in the catalog's order, without `source` or defaults."""
     values = s.to_dict()

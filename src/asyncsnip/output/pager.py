@@ -1,6 +1,7 @@
 """Output taller than the screen goes through a pager, as git and bat do it.
 
-The pager is `$ASYNCSNIP_PAGER`, else `$PAGER`, else `less -FRX` (quits at once if the text
+The pager is `$ASYNCSNIP_PAGER`, else the config file's `pager`, else `$PAGER`, else
+`less -FRX` (quits at once if the text
 fits, keeps colours, leaves the text on the screen), with LESS=FRX when LESS is unset, as
 git sets it. One that cannot be started, or dies before reading, means plain output and no
 error. While it runs, Ctrl-C belongs to it: asyncsnip waits for it to end.
@@ -19,18 +20,20 @@ import sys
 DEFAULT = "less -FRX"
 
 
-def command() -> list[str] | None:
-    """The pager to run, or None for none (an empty $PAGER, or `cat`)."""
-    for name in ("ASYNCSNIP_PAGER", "PAGER"):
-        if name in os.environ:
-            words = shlex.split(os.environ[name]) if os.environ[name].strip() else []
+def command(configured: str | None = None) -> list[str] | None:
+    """The pager to run: $ASYNCSNIP_PAGER, the config file's, $PAGER, the default; None for
+    none (an empty one, or `cat`)."""
+    choices = [os.environ.get("ASYNCSNIP_PAGER"), configured, os.environ.get("PAGER")]
+    for chosen in choices:
+        if chosen is not None:
+            words = shlex.split(chosen) if chosen.strip() else []
             return words if words and words[0] != "cat" else None
     return shlex.split(DEFAULT)
 
 
-def show(text: str, rows: int) -> None:
+def show(text: str, rows: int, configured: str | None = None) -> None:
     """Write `text` to stdout, through the pager when it has more lines than `rows`."""
-    argv = command() if text.count("\n") > rows - 1 else None
+    argv = command(configured) if text.count("\n") > rows - 1 else None
     if argv is None or shutil.which(argv[0]) is None or not _paged(argv, text):
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -97,7 +97,7 @@ class Screen:
         if self.style.pager:
             from asyncsnip.output import pager
 
-            pager.show(text, shutil.get_terminal_size().lines)
+            pager.show(text, shutil.get_terminal_size().lines, self.style.pager_command)
         else:
             write(text)
 

@@ -143,3 +143,31 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def import_report(style: Style, report: Any) -> None:
+    """`import`'s verdicts: one row per block, the evidence, then the totals."""
+    from asyncsnip.output import verdicts
+
+    if not style.decorated:
+        write(verdicts.plain(report))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="heading", pad_edge=False)
+    for column in verdicts.HEADER:
+        table.add_column(column, justify="right" if column == "line" else "left")
+    for line, ident, verdict, why in verdicts.table_rows(report):
+        role = VERDICT_ROLES.get(verdict, "skipped")
+        table.add_row(*_cells([line]), Text(visible(ident), style="id"), Text(verdict, style=role),
+                      *_cells([why]))  # fmt: skip
+    out = console(style)
+    out.print(table)
+    for line in verdicts.details(report):
+        out.print(_diff_text(line) if line.startswith(("-", "+", "@")) else Text(visible(line)))
+    out.print(Text(verdicts.headline(report), style="heading"))
+
+
+VERDICT_ROLES = {"matches": "passed", "ran": "passed", "differs": "mismatch", "failed": "failed"}
+VERDICT_ROLES |= {"timeout": "timeout", "does not compile": "failed"}

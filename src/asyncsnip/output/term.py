@@ -12,6 +12,7 @@ class Style(NamedTuple):
     color: bool
     pager: bool = False  # output taller than the screen may go through a pager
     theme: str | None = None  # a name in theme.THEMES; None: $ASYNCSNIP_THEME or the default
+    pager_command: str | None = None  # the config file's pager (after $ASYNCSNIP_PAGER)
 
 
 def stdout_is_terminal() -> bool:
@@ -30,15 +31,21 @@ def _isatty(stream: object) -> bool:
         return False
 
 
-def decide(mode: str, stderr: bool = False, pager: bool = True, theme: str | None = None) -> Style:
+def decide(
+    mode: str,
+    stderr: bool = False,
+    pager: bool = True,
+    theme: str | None = None,
+    pager_command: str | None = None,
+) -> Style:
     """--color wins; in auto mode FORCE_COLOR and NO_COLOR are honoured. A pager only ever
     takes output that goes to a terminal (and not with --no-pager)."""
     tty = stderr_is_terminal() if stderr else stdout_is_terminal()
-    paged = pager and tty and not stderr
+    extra = (pager and tty and not stderr, theme, pager_command)
     if mode == "always":
-        return Style(True, True, paged, theme)
+        return Style(True, True, *extra)
     if mode == "never":
-        return Style(tty, False, paged, theme)
+        return Style(tty, False, *extra)
     if os.environ.get("FORCE_COLOR"):
-        return Style(True, not os.environ.get("NO_COLOR"), paged, theme)
-    return Style(tty, tty and not os.environ.get("NO_COLOR"), paged, theme)
+        return Style(True, not os.environ.get("NO_COLOR"), *extra)
+    return Style(tty, tty and not os.environ.get("NO_COLOR"), *extra)

@@ -65,5 +65,6 @@ ENV = "ASYNCSNIP_THEME"
 
 
 def chosen(name: str | None = None) -> dict[str, str]:
-    """The theme named (or by $ASYNCSNIP_THEME); an unknown name gives the default."""
-    return THEMES.get(name or os.environ.get(ENV) or DEFAULT, THEMES[DEFAULT])
+    """The theme $ASYNCSNIP_THEME names, else `name` (the config file's); an unknown name
+    gives the default."""
+    return THEMES.get(os.environ.get(ENV) or name or DEFAULT, THEMES[DEFAULT])

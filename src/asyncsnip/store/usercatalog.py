@@ -99,6 +99,54 @@ def remove(ident: str) -> Path:
     return path
 
 
+def table_text(ident: str, path: Path) -> str:
+    """The text of snippet `ident`'s table as the file has it (comments included), for
+    editing; the blank lines after it are not part of it."""
+    with _locked(path):
+        old, doc = _current(path)
+    start, end = _span(old, doc, ident, path)
+    return old[start:end].rstrip() + "\n"
+
+
+def put(ident: str | None, text: str, table: dict[str, Any], path: Path) -> Path:
+    """Put one [[snippets]] table, written as `text`, in place of the table of `ident`
+    (every other byte kept), or at the end when the file has no `ident`."""
+    with _locked(path):
+        old, doc = _current(path)
+        tables = doc.get("snippets", [])
+        present = ident is not None and any(t["id"] == ident for t in tables)
+        if table["id"] != ident and any(t["id"] == table["id"] for t in tables):
+            raise SnippetExists(table["id"], str(path))
+        if present and ident is not None:
+            start, end = _span(old, doc, ident, path)
+            kept = old[start:end][len(old[start:end].rstrip()) :]  # the blank lines after
+            result = old[:start] + text.rstrip() + kept + old[end:]
+            others = [t if t["id"] != ident else table for t in tables]
+            expected = {**doc, "snippets": others}
+        else:
+            result = _join(old or NEW_FILE, text)
+            expected = (doc if old else tomllib.loads(NEW_FILE)) | {"snippets": [*tables, table]}
+        _save(path, result, expected, backup=old if old else None)
+    return path
+
+
+def replace_whole(path: Path, before: str, after: str) -> Path:
+    """The whole catalog replaced by `after`, if it still is `before` (the text that was
+    edited); the previous file becomes .bak."""
+    with _locked(path):
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        if old != before:
+            raise UsageError(
+                f"{path}: changed by another program while you edited it; nothing was changed",
+                hint="edit it again",
+            )
+        expected = _load(after)
+        if expected is None:
+            raise CatalogError([f"{path}: not changed: the edited text is not TOML"])
+        _save(path, after, expected, backup=old or None)
+    return path
+
+
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     """One writer at a time; any OS failure becomes one clear line (nothing was changed)."""
@@ -143,8 +191,12 @@ def _drop(doc: Doc, ident: str) -> Doc:
 
 def _append(text: str, table: dict[str, Any]) -> str:
     """The text, untouched, then a blank line and the table."""
+    return _join(text, _serialise(table))
+
+
+def _join(text: str, block: str) -> str:
     gap = "" if not text or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
-    return text + gap + _serialise(table)
+    return text + gap + block.rstrip("\n") + "\n"
 
 
 def _serialise(table: dict[str, Any]) -> str:
@@ -156,17 +208,23 @@ def _serialise(table: dict[str, Any]) -> str:
 
 def _cut(text: str, doc: Doc, ident: str, path: Path) -> str:
     """The text without the table of snippet `ident`; every other byte is kept."""
+    start, end = _span(text, doc, ident, path)
+    return text[:start] + text[end:]
+
+
+def _span(text: str, doc: Doc, ident: str, path: Path) -> tuple[int, int]:
+    """Where the table of snippet `ident` is in the text, checked: without it, the text
+    holds exactly the other tables."""
     spans = _snippet_spans(text)
     tables = doc.get("snippets", [])
     index = next(i for i, table in enumerate(tables) if table["id"] == ident)
     if len(spans) == len(tables):
         start, end = spans[index]
-        result = text[:start] + text[end:]
-        if _load(result) == _drop(doc, ident):
-            return result
+        if _load(text[:start] + text[end:]) == _drop(doc, ident):
+            return start, end
     raise UsageError(
         f"{path}: cannot find the table of '{ident}' safely; nothing was changed",
-        hint="remove it by hand (each snippet should be its own [[snippets]] table)",
+        hint="change it by hand (each snippet should be its own [[snippets]] table)",
     )
 
 
