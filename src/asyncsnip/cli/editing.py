@@ -50,9 +50,11 @@ def edit(
 ) -> None:
     """Edit a snippet in your editor, checked on save.
 
-    The editor is $VISUAL, else $EDITOR, else the system's default. A built-in snippet is saved as an override in your user catalog. With no ID, the whole
-    user catalog is edited. Example: `EDITOR=nano asyncsnip edit gather-results`.
+    The editor is $VISUAL, else $EDITOR, else the system's default. A built-in snippet is
+    saved as an override in your user catalog. With no ID, the whole user catalog is
+    edited. Example: `EDITOR=nano asyncsnip edit gather-results`.
     """
+
     current = state(ctx)
     if snippet_id is None:
         if record:

@@ -49,7 +49,8 @@ def import_sheet(
     """Run a cheat sheet's code; say what holds.
 
     Every code block becomes a snippet; each runs, and its output is compared with what the
-    sheet says it prints. Reads Markdown, reStructuredText, doctest sessions and plain text. Example:
+    sheet says it prints. Reads Markdown, reStructuredText, doctest sessions and plain
+    text. Example:
     `asyncsnip import asyncio-cheatsheet.md -o sheet.toml`, then
     `asyncsnip --catalog sheet.toml check`. The code runs as it is: read the sheet first.
     Exit status 0 when every block holds, 1 when one does not.
