@@ -54,7 +54,6 @@ def edit(
     saved as an override in your user catalog. With no ID, the whole user catalog is
     edited. Example: `EDITOR=nano asyncsnip edit gather-results`.
     """
-
     current = state(ctx)
     if snippet_id is None:
         if record:
