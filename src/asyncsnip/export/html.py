@@ -26,11 +26,14 @@ from asyncsnip.export.common import SHEET_TITLE, Group, counts, gist
 # steps down to SMALLEST_SCALE, and then wraps rather than overflow.
 PORTRAIT_WIDTH = 104
 SCALES = (95, 90, 85, 80)
+HALF_PAGE = 367  # points: half of Letter's height inside the reference's margins
+HEADING = 50  # points: a section's printed heading and summary, kept with its first snippet
 VIEWS = ("standard", "detailed", "compact")
 
 
 def html_page(groups: Sequence[Group], compact: bool) -> str:
-    """The whole page, opening in the Compact view when `compact`, else in Standard."""
+    """The whole page, opening in the Compact view when `compact`, else in Standard; the
+    body carries the sheet's printed size, the largest that fits the paper (`sheetfit`)."""
     script = _asset("sheet.js")
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     policy = f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'"
@@ -49,7 +52,9 @@ def html_page(groups: Sequence[Group], compact: bool) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{SHEET_TITLE}</title>\n<style>{_asset('sheet.css')}</style>\n</head>\n"
-        "<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+        f'<body style="{sheetfit.choose(groups).style()}">\n'
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
     )
 
 
@@ -93,12 +98,12 @@ def _section(section: Section, items: Sequence[Snippet]) -> str:
     parts = [f"<h2>{escape(section.title)}</h2>"]
     if section.summary:
         parts.append(f'<p class="summary">{_text(section.summary)}</p>')
-    parts.extend(_article(s) for s in items)
+    parts.extend(_article(s, index == 0) for index, s in enumerate(items))
     ident = f' id="section-{escape(section.id)}"' if section.id else ""
     return f'<section{ident} class="part">\n' + "\n".join(parts) + "\n</section>"
 
 
-def _article(s: Snippet) -> str:
+def _article(s: Snippet, first: bool) -> str:
     parts = [f"<h3>{_text(s.title)}</h3>"]  # the id shows from the article's own (CSS)
     if s.summary:
         parts.append(f"<p>{_text(s.summary)}</p>")
@@ -112,7 +117,7 @@ def _article(s: Snippet) -> str:
     facts = _facts(s)
     if facts:
         parts.append(f'<p class="facts d">{facts}</p>')
-    classes = " ".join(_classes(s))
+    classes = " ".join(_classes(s, first))
     attrs = f'id="{escape(s.id)}"' + (f' class="{classes}"' if classes else "")
     return f"<article {attrs}>\n" + "\n".join(parts) + "\n</article>"
 
@@ -137,18 +142,28 @@ def _facts(s: Snippet) -> str:
     return " · ".join(facts)
 
 
-def _classes(s: Snippet) -> list[str]:
-    """`long` lets a snippet taller than about a third of a printed page break across
-    pages (between lines of code, never inside one); `sNN` shrinks wide printed code."""
-    classes = []
-    lines = s.code.count("\n") + (s.output or "").count("\n") + len(s.notes) // 90
-    if lines > 34:
-        classes.append("long")
+def _classes(s: Snippet, first: bool) -> list[str]:
+    """`long` lets a snippet taller than half a printed page (with its section's heading,
+    for the first one) break across pages, between lines of code, never inside one: kept
+    whole, it could leave most of a page empty. `sNN` shrinks wide printed code."""
+    room = HALF_PAGE - (HEADING if first else 0)
+    classes = ["long"] if _printed_height(s) > room else []
     wide = width(s.code)
     if wide > PORTRAIT_WIDTH:
         scale = PORTRAIT_WIDTH * 100 // wide
         classes.append(f"s{next((n for n in SCALES if n <= scale), SCALES[-1])}")
     return classes
+
+
+def _printed_height(s: Snippet) -> float:
+    """About how tall the snippet prints in the Standard view, in points: code lines of 8 pt
+    on 10 (a blank one 6) of about 110 characters, prose lines of 9 pt on 11.7 of about 112."""
+    code = sum(
+        10 * max(1, -(-len(line) // 110)) if line.strip() else 6
+        for line in s.code.rstrip("\n").split("\n")
+    )
+    prose = 2 + -(-len(s.summary) // 112) + -(-len(s.notes) // 112)
+    return code + 11.7 * prose + 14
 
 
 def _code(code: str) -> str:
@@ -163,13 +178,9 @@ def _code(code: str) -> str:
 
 
 def sheet(groups: Sequence[Group]) -> str:
-    """The one-page sheet: each section's snippets as title and gist, set in columns, at the
-    size that fits the paper (`sheetfit`); in the reference's order, one item per snippet."""
-    level = sheetfit.choose(groups)
-    parts = [
-        f'<section id="sheet" aria-label="The one-page sheet" style="{level.style()}">'
-        '<div class="cols">'
-    ]
+    """The one-page sheet: each section's snippets as title and gist, set in columns; in the
+    reference's order, one item per snippet."""
+    parts = ['<section id="sheet" aria-label="The one-page sheet"><div class="cols">']
     for section, items in groups:
         parts.append(f'<section class="grp"><h2>{escape(section.title)}</h2>')
         parts.extend(_gist(s) for s in items)
