@@ -30,61 +30,14 @@ SECTIONS = [
     ("libraries", "Third-party Libraries"),
     ("debugging", "Debugging and Testing"),
 ]
-WORDS = [
-    "run",
-    "gather",
-    "tasks",
-    "with",
-    "a",
-    "timeout",
-    "and",
-    "collect",
-    "every",
-    "result",
-    "in",
-    "order",
-    "cancel",
-    "the",
-    "slowest",
-    "worker",
-    "queue",
-    "items",
-    "between",
-    "producers",
-    "consumers",
-    "limit",
-    "concurrency",
-    "using",
-    "semaphore",
-    "signal",
-    "readiness",
-    "event",
-    "lock",
-    "shared",
-    "state",
-    "stream",
-    "lines",
-    "from",
-    "subprocess",
-    "retry",
-    "failed",
-    "calls",
-    "backoff",
-    "heartbeat",
-    "while",
-    "waiting",
-    "shield",
-    "cleanup",
-    "from",
-    "outer",
-    "cancellation",
-    "wait",
-    "first",
-    "completed",
-    "race",
-    "several",
-    "coroutines",
-]
+PROSE = (
+    "run gather tasks with a timeout and collect every result in order cancel the "
+    "slowest worker queue items between producers consumers limit concurrency using "
+    "semaphore signal readiness event lock shared state stream lines from subprocess "
+    "retry failed calls backoff heartbeat while waiting shield cleanup from outer "
+    "cancellation wait first completed race several coroutines"
+)
+WORDS = PROSE.split()
 CALLS = [
     "asyncio.gather",
     "asyncio.wait_for",
@@ -148,9 +101,10 @@ def snippet(rng: random.Random, index: int, section: str) -> str:
     return (
         f'[[snippets]]\nid = "synthetic-{index:03d}"\ntitle = "{title(rng, index)}"\n'
         f'section = "{section}"\n'
-        f'summary = "A synthetic snippet with a gist of {count} lines, sized like a real one of the catalog."\n'
+        f'summary = "A synthetic snippet with a gist of {count} lines, sized like a real one."\n'
         f'tags = ["synthetic", "tag-{index % 17}", "{section}"]\n'
-        f"code = '''\n{code}'''\noutput = '''\nstep 1 of {index}\nstep 2 of {index}\n...\nall {index} steps done\n'''\n"
+        f"code = '''\n{code}'''\n"
+        f"output = '''\nstep 1 of {index}\nstep 2 of {index}\n...\nall {index} steps done\n'''\n"
         f'notes = "{NOTES}"\napi = ["asyncio.sleep"]\n'
         f"gist = '''\n{gist_text}\n'''\n"
     )

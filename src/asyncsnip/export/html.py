@@ -171,8 +171,7 @@ def _code(code: str) -> str:
     print can make it half a line high."""
     lines = code.split("\n")
     text = "".join(
-        f"<i>{_text(line)}\n</i>" if not line.strip() else f"{_text(line)}\n"
-        for line in lines[:-1]
+        f"<i>{_text(line)}\n</i>" if not line.strip() else f"{_text(line)}\n" for line in lines[:-1]
     )
     return f'<pre class="code"><code>{text}{_text(lines[-1])}</code></pre>'
 
