@@ -5,7 +5,7 @@ title of up to 55, and fields as long as the built-in catalog's on average (code
 notes ~300 characters), so that the one-page sheet's page count and the web page's size
 can be checked before the real catalog grows. Deterministic: the same file every time.
 
-Usage: python tests/synthetic_catalog.py PATH
+Usage: python tests/synthetic_catalog.py PATH [usual|heavy]
 """
 
 from __future__ import annotations
@@ -74,8 +74,12 @@ def code_line(rng: random.Random, index: int, line: int) -> str:
     return text[: target - 2].rstrip() + "')"
 
 
-def snippet(rng: random.Random, index: int, section: str) -> str:
-    count = rng.choice((1, 1, 1, 2, 2, 2, 3))
+# How many lines each gist has: as a real catalog might (1.7 on average), or heavier (1.9).
+GIST_LINES = {"usual": (1, 1, 1, 2, 2, 2, 3), "heavy": (1, 1, 2, 2, 2, 3, 3)}
+
+
+def snippet(rng: random.Random, index: int, section: str, gists: str) -> str:
+    count = rng.choice(GIST_LINES[gists])
     gist = [code_line(rng, index, line) for line in range(count)]
     body = [f"    {line}" for line in gist]
     filler = [f"    await {rng.choice(CALLS[3:4])}(0)  # step {k}" for k in range(14)]
@@ -110,7 +114,7 @@ def snippet(rng: random.Random, index: int, section: str) -> str:
     )
 
 
-def catalog() -> str:
+def catalog(gists: str = "usual") -> str:
     """The whole catalog file."""
     rng = random.Random(16)
     parts = ["version = 1\n"]
@@ -119,14 +123,14 @@ def catalog() -> str:
     for index in range(SNIPPETS):
         # uneven sections, as in a real catalog: 6 to 18 snippets each
         section = SECTIONS[min(len(SECTIONS) - 1, int((index / SNIPPETS) ** 1.1 * 13))][0]
-        parts.append(snippet(rng, index, section))
+        parts.append(snippet(rng, index, section, gists))
     return "\n".join(parts)
 
 
-def write(path: Path) -> Path:
-    path.write_text(catalog(), encoding="utf-8")
+def write(path: Path, gists: str = "usual") -> Path:
+    path.write_text(catalog(gists), encoding="utf-8")
     return path
 
 
 if __name__ == "__main__":
-    write(Path(sys.argv[1]))
+    write(Path(sys.argv[1]), *sys.argv[2:3])

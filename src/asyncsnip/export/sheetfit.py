@@ -57,9 +57,10 @@ class Level(NamedTuple):
         )
 
 
-# Largest first. The last one, the tightest, is used only when nothing else fits two pages;
-# its lines are closer than the fonts' full height (accents of one line could touch the
-# descenders of the line above), so the others are preferred.
+# Largest first. The first five set lines at the fonts' full height; the last two, used only
+# when nothing else fits two pages, set them closer (an accent of one line could touch a
+# descender of the line above), track the type a little tighter and drop the space between
+# snippets, the bold titles keeping them apart.
 LEVELS = (
     Level(9.0, 2),
     Level(8.5, 2),
@@ -67,12 +68,14 @@ LEVELS = (
     Level(7.5, 3),
     Level(7.0, 3),
     Level(7.0, 3, leading=1.07, code_tracking=-0.35, title_tracking=-0.1, gap=0.3 * MM),
+    Level(7.0, 3, leading=1.0, code_tracking=-0.4, title_tracking=-0.15, gap=0.0),
 )
+ROOMY = LEVELS[:5]
 
 
 def choose(groups: Sequence[Group]) -> Level:
-    """The largest level that fits one page (the tightest aside), else two pages."""
-    for level in LEVELS[:-1]:
+    """The largest level that fits one page with roomy lines, else two pages."""
+    for level in ROOMY:
         if pages(groups, level) <= SAFETY:
             return level
     for level in LEVELS:
