@@ -128,6 +128,25 @@ def test_views_show_and_hide_what_they_should(sheet: Watched, catalog: Catalog) 
     assert reference.is_visible() and not sheet_view.is_visible()
 
 
+def test_builtin_page_in_each_view(
+    context: BrowserContext, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The built-in catalog's page: every snippet in the reference and on the sheet, a copy
+    button on each, no console errors; a screenshot of each view is left."""
+    builtin = load(builtin=True)
+    path = tmp_path_factory.mktemp("builtin") / "sheet.html"
+    path.write_text(_export(builtin), encoding="utf-8")
+    watched = Watched(context, path.as_uri())
+    page = watched.page
+    assert len(watched.visible_ids()) == len(builtin.snippets)
+    assert page.locator("pre.code button").count() == len(builtin.snippets)
+    for view in ("standard", "detailed", "compact"):
+        page.click(f"label[for=view-{view}]")
+        page.screenshot(path=artifact(f"web-builtin-{view}.png"))
+    assert page.locator("#sheet .grp p button").count() == len(builtin.snippets)
+    assert watched.errors == []
+
+
 @pytest.mark.parametrize("ident", [*ODD, "html-hostile", "gather-squares"])
 def test_each_copy_button_copies_the_exact_code(
     sheet: Watched, catalog: Catalog, ident: str
