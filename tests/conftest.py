@@ -1,5 +1,6 @@
 """Shared fixtures and drivers: an isolated environment, the CLI in-process and as a real
-process, and one pseudo-terminal driver for everything that must see a real terminal.
+process, one pseudo-terminal driver for everything that must see a real terminal, and a real
+browser (Debian's Chromium, driven by Playwright) for the pages.
 
 Tests import the drivers with `from conftest import asyncsnip, on_terminal`.
 """
@@ -18,9 +19,9 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
 from click.testing import Result
@@ -34,8 +35,24 @@ with warnings.catch_warnings():
     from asyncsnip.cli.app import app
     from asyncsnip.output import term
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "good.toml"
+ROOT = Path(__file__).resolve().parent.parent
+# What a test run leaves for a person to look at: printed pages as PNG, screenshots, figures.
+ARTIFACTS = Path(os.environ.get("ASYNCSNIP_ARTIFACTS") or ROOT / "test-artifacts")
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own download is not needed
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 EXE = Path(sys.executable).parent / "asyncsnip"  # the installed console script
 MODULE = [sys.executable, "-m", "asyncsnip"]
 
@@ -265,3 +282,20 @@ class Terminal:
 
     def close(self) -> None:
         self.tmux("kill-server")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """One headless Chromium for the whole test module (each start costs about a second)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def artifact(name: str) -> Path:
+    """Where the test run leaves the file NAME for a person to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS / name

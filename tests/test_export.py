@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -13,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
+import synthetic_catalog
 from asyncsnip.catalog.loader import load
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.catalog.schema import Snippet
 from asyncsnip.choices import FORMATS
-from asyncsnip.export.common import key_line, one_line
+from asyncsnip.export.common import gist, key_line, one_line
 from asyncsnip.export.dispatch import export
 
 DATA = Path(__file__).parent / "data"
@@ -50,6 +53,13 @@ def small() -> Catalog:
 def builtin() -> Catalog:
     """The built-in catalog, read-only."""
     return load(builtin=True)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """150 snippets with gists, the size of the final built-in catalog."""
+    path = synthetic_catalog.write(tmp_path_factory.mktemp("synthetic") / "synthetic.toml")
+    return load(builtin=False, extra=[path])
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +106,7 @@ class _Pre(HTMLParser):
         self.blocks: list[str] = []
         self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
         self.style = ""
+        self.script = ""
         self._stack: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -113,6 +124,8 @@ class _Pre(HTMLParser):
             self.blocks[-1] += data
         elif self._stack and self._stack[-1] == "style":
             self.style += data
+        elif self._stack and self._stack[-1] == "script":
+            self.script += data
 
 
 def _html(doc: str) -> _Pre:
@@ -146,8 +159,17 @@ def _runs_here(snippet: Snippet) -> bool:
 # ---------------------------------------------------------------- every format
 
 
-@pytest.mark.parametrize("compact", [False, True], ids=["full", "compact"])
-@pytest.mark.parametrize("fmt", FORMATS)
+# The compact markdown and text are the one-page sheet: gists only, no full code blocks
+# (test_compact_sheet_holds_every_gist_verbatim); every other document holds the full code.
+WITH_CODE = [
+    pytest.param(fmt, compact, id=f"{fmt}-{'compact' if compact else 'full'}")
+    for fmt in FORMATS
+    for compact in (False, True)
+    if not (compact and fmt in ("markdown", "text"))
+]
+
+
+@pytest.mark.parametrize(("fmt", "compact"), WITH_CODE)
 @pytest.mark.parametrize("which", ["small", "hostile", "builtin"])
 def test_every_code_block_compiles_and_is_exact(
     which: str, fmt: str, compact: bool, request: pytest.FixtureRequest
@@ -246,20 +268,144 @@ def test_markdown_fence_outlasts_backticks_in_code(small: Catalog) -> None:
 
 
 def test_markdown_compact_is_the_one_page_sheet(small: Catalog) -> None:
-    """Compact markdown: a quick-reference table, then title, one line and code only."""
+    """Compact markdown: per section a table of title and gist, and nothing else."""
     doc = _everything(small, "markdown", compact=True)
+    assert doc.startswith("# asyncio cheat sheet\n\n5 snippets in 3 sections.\n\n## Tasks")
+    assert doc.count("| Pattern | Code |\n|---|---|\n") == 3  # one table per section
     table = re.findall(r"^\| (.*) \| (.*) \|$", doc, re.M)
-    assert table[0] == ("Pattern", "Code")
-    rows = dict(table[1:])
+    rows = dict(table)
     assert rows["Run coroutines concurrently with gather"] == (
         "`results = await asyncio.gather(square(2), square(3))`"
     )
-    assert rows["Protect a counter with asyncio.Lock"] == "`lock = asyncio.Lock()`"
+    assert rows["Protect a counter with asyncio.Lock"] == "`async with lock:`<br>`    count += 1`"
     assert 'Escape \\<b>bold\\</b> & "quotes" in [brackets] \\| pipes' in rows
-    assert "tags:" not in doc
-    assert "Output" not in doc
-    assert "Set once, and every waiter wakes." in doc  # first sentence of the notes
-    assert "Call clear()" not in doc
+    assert re.findall(r"^## (.*)$", doc, re.M) == [
+        "Tasks & \\<Concurrency>",
+        "Synchronization",
+        "Other",
+    ]
+    for absent in (
+        "```python",
+        "tags:",
+        "Output",
+        "Set once",
+        "Wait for several",
+        "`gather-squares`",
+    ):
+        assert absent not in doc
+
+
+def test_compact_gist_lines_are_code_spans_one_per_line() -> None:
+    """A gist of several lines is one table cell: a code span per line, joined by <br>;
+    its common indentation is removed, and backticks or pipes in it stay code."""
+    code = "import asyncio\n\n\nasync def main():\n    async with asyncio.TaskGroup() as tg:\n"
+    code += "        tg.create_task(w('`|`'))\n\n\nasyncio.run(main())\n"
+    gist = "    async with asyncio.TaskGroup() as tg:\n        tg.create_task(w('`|`'))\n"
+    snippet = _snippet("tg", code, gist=gist)
+    catalog = Catalog(snippets={"tg": snippet})
+    doc = export(catalog, [snippet], "markdown", compact=True)
+    cell = "`async with asyncio.TaskGroup() as tg:`<br>``     tg.create_task(w('`\\|`')) ``"
+    assert f"| tg | {cell} |\n" in doc
+    text = export(catalog, [snippet], "text", compact=True)
+    assert text.endswith(
+        "tg\n    async with asyncio.TaskGroup() as tg:\n        tg.create_task(w('`|`'))\n"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text", "html"])
+@pytest.mark.parametrize("which", ["small", "hostile", "builtin", "synthetic"])
+def test_compact_sheet_holds_every_gist_verbatim(
+    which: str, fmt: str, request: pytest.FixtureRequest
+) -> None:
+    """The compact sheet shows every snippet's title and gist, each line verbatim a line of
+    the snippet's verified code; without a gist, its key line (a line without its comment)."""
+    catalog: Catalog = request.getfixturevalue(which)
+    doc = _everything(catalog, fmt, compact=True)
+    sheet = _sheet_items(doc, fmt)
+    assert [title for title, _ in sheet] == [s.title for _, s in _in_order(catalog)]
+    for (_, lines), (_, snippet) in zip(sheet, _in_order(catalog), strict=True):
+        code_lines = [line.strip() for line in snippet.code.split("\n")]
+        assert lines, snippet.id
+        assert "\n".join(lines) == gist(snippet), snippet.id
+        for line in lines:
+            if snippet.gist:
+                assert line.strip() in code_lines, (snippet.id, line)
+            else:
+                assert any(c.startswith(line.strip()) for c in code_lines), (snippet.id, line)
+
+
+def _in_order(catalog: Catalog) -> list[tuple[int, Snippet]]:
+    snippets = list(catalog.snippets.values())
+    return sorted(enumerate(snippets), key=lambda p: _order(catalog, *p))
+
+
+def _sheet_items(doc: str, fmt: str) -> list[tuple[str, list[str]]]:
+    """(title, gist lines) of each item of a compact sheet, read back from the document."""
+    if fmt == "markdown":
+        rows = re.findall(r"^\| (.*) \| (.*) \|$", doc, re.M)
+        return [
+            (_md_unescape(t), [_unspan(c) for c in code.split("<br>")])
+            for t, code in rows
+            if t != "Pattern"
+        ]
+    if fmt == "text":
+        items: list[tuple[str, list[str]]] = []
+        for line in doc.split("\n")[3:]:
+            if line.startswith("    "):
+                items[-1][1].append(line[4:])
+            elif line and not set(line) <= {"="} and (not items or items[-1][1]):
+                items.append((line, []))
+            elif line and not set(line) <= {"="}:
+                items[-1] = (line, [])  # a section heading: the next line underlines it
+        return items
+    parser = _Sheet()
+    parser.feed(doc)
+    return parser.items
+
+
+def _md_unescape(text: str) -> str:
+    return text.replace("\\|", "|").replace("\\<", "<")
+
+
+def _unspan(cell: str) -> str:
+    cell = cell.replace("\\|", "|")
+    ticks = len(cell) - len(cell.lstrip("`"))
+    inner = cell[ticks:-ticks]
+    return inner[1:-1] if inner.startswith(" ") and inner.endswith(" ") and "`" in inner else inner
+
+
+class _Sheet(HTMLParser):
+    """The items of the html page's sheet: <p><b>title</b><code><i>line</i>...</code></p>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[tuple[str, list[str]]] = []
+        self._in_sheet = False
+        self._field = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "section" and ("id", "sheet") in attrs:
+            self._in_sheet = True
+        elif self._in_sheet and tag == "b":
+            self.items.append(("", []))
+            self._field = "title"
+        elif self._in_sheet and tag == "i":
+            self.items[-1][1].append("")
+            self._field = "line"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("b", "i"):
+            self._field = ""
+        if tag == "div" and self._in_sheet:
+            self._in_sheet = False
+
+    def handle_data(self, data: str) -> None:
+        if self._field == "title":
+            title, lines = self.items[-1]
+            self.items[-1] = (title + data, lines)
+        elif self._field == "line":
+            lines = self.items[-1][1]
+            lines[-1] += data.rstrip("\n") if data.endswith("\n") else data
 
 
 def test_text_has_no_markdown_and_indents_code(small: Catalog) -> None:
@@ -366,33 +512,49 @@ def test_toml_export_loads_back_through_the_cli(
 
 @pytest.mark.parametrize("compact", [False, True], ids=["full", "compact"])
 def test_html_is_self_contained(small: Catalog, compact: bool) -> None:
-    """No script, no link, no URL in any attribute or in the CSS; print rules present."""
+    """One inline script and nothing that loads: no link, image, frame or URL anywhere, a
+    Content-Security-Policy that allows only that script; print rules present."""
     page = _html(_everything(small, "html", compact))
-    names = {tag for tag, _ in page.tags}
-    assert not names & {"script", "link", "img", "iframe", "object", "embed", "base"}
+    names = [tag for tag, _ in page.tags]
+    assert not set(names) & {"link", "img", "iframe", "object", "embed", "base", "source"}
+    assert names.count("script") == 1
+    assert dict(page.tags)["script"] == []  # no src, no type: the inline script
     for _, attrs in page.tags:
         for name, value in attrs:
             assert not name.startswith("on")
             assert not re.search(r"//|https?:|data:", value or "")
     assert not re.search(r"@import|url\(|//|https?:", page.style)
+    assert not re.search(
+        r"://|fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon|import\(", page.script
+    )
+    digest = base64.b64encode(hashlib.sha256(page.script.encode()).digest()).decode()
+    policy = next(
+        dict(a)["content"] for t, a in page.tags if ("http-equiv", "Content-Security-Policy") in a
+    )
+    assert policy == f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'"
     assert "@page" in page.style and "break-inside: avoid" in page.style
     assert sum(tag == "article" for tag, _ in page.tags) == 5
     assert ("h1", []) in page.tags
 
 
 def test_html_header_and_escaping(small: Catalog) -> None:
-    """The header has the title and counts; titles and code are escaped, not markup."""
+    """The header has the title and counts; titles and code are escaped, not markup; the
+    page opens in the Compact view for --compact, else in Standard, and holds both."""
     doc = _everything(small, "html", compact=True)
     assert "<h1>asyncio cheat sheet</h1><p>5 snippets in 3 sections</p>" in doc
     assert "<h2>Tasks &amp; &lt;Concurrency&gt;</h2>" in doc
     assert "&lt;script&gt;alert" in doc
-    assert "<script" not in doc
-    assert 'class="quickref"' in doc
-    assert 'class="quickref"' not in _everything(small, "html")
+    assert doc.count("<script") == 1
+    assert '<input type="radio" name="view" id="view-compact" value="compact" checked>' in doc
+    full = _everything(small, "html")
+    assert '<input type="radio" name="view" id="view-standard" value="standard" checked>' in full
+    assert full.count(" checked>") == 1
+    for page in (doc, full):
+        assert page.count('<section id="sheet"') == 1 and page.count("<article ") == 5
 
 
-def _print_to_pdf(page: str, tmp_path: Path) -> str:
-    """The page printed by headless Chromium, as pdftotext -layout reads it."""
+def _print_to_pdf(page: str, tmp_path: Path, layout: bool = True) -> str:
+    """The page printed by headless Chromium, as pdftotext (-layout) reads it."""
     html_file = tmp_path / "page.html"
     html_file.write_text(page, encoding="utf-8")
     pdf = tmp_path / "page.pdf"
@@ -413,8 +575,9 @@ def _print_to_pdf(page: str, tmp_path: Path) -> str:
     ]
     subprocess.run(args, capture_output=True, timeout=120, check=True)
     assert pdf.stat().st_size > 0
+    mode = ["-layout"] if layout else []  # without: columns one after another
     done = subprocess.run(
-        ["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True
+        ["pdftotext", *mode, pdf, "-"], capture_output=True, text=True, check=True
     )
     return done.stdout
 
@@ -422,12 +585,9 @@ def _print_to_pdf(page: str, tmp_path: Path) -> str:
 def _assert_printed_intact(catalog: Catalog, text: str) -> None:
     """Every title is there, and every code line is printed whole, on one line of the PDF.
 
-    Lines are counted, so that a copy in the quick-reference table cannot stand in for a
-    line broken in the snippet itself; tabs and runs of spaces compare as one space."""
+    Lines are counted, so that a copy elsewhere cannot stand in for a line broken in the
+    snippet itself; tabs and runs of spaces compare as one space."""
     squeezed = " ".join(text.split())
-    first_section = next(iter(catalog.sections.values())).title
-    if "Quick reference" in text:
-        text = text[text.index(first_section, text.index("Quick reference")) :]
     printed = [" ".join(line.split()) for line in text.splitlines()]
     for snippet in catalog.snippets.values():
         assert " ".join(snippet.title.split()) in squeezed, snippet.id
@@ -437,18 +597,24 @@ def _assert_printed_intact(catalog: Catalog, text: str) -> None:
             assert found >= lines.count(line), f"{snippet.id}: {line!r} is broken in the PDF"
 
 
-@pytest.mark.parametrize("compact", [False, True], ids=["full", "compact"])
-def test_html_prints_every_line_whole(small: Catalog, compact: bool, tmp_path: Path) -> None:
+def test_html_full_prints_every_line_whole(small: Catalog, tmp_path: Path) -> None:
     """Printed by Chromium, every title and every code line of the small catalog is intact."""
-    text = _print_to_pdf(_everything(small, "html", compact), tmp_path)
+    text = _print_to_pdf(_everything(small, "html"), tmp_path)
     assert "asyncio cheat sheet" in text
     _assert_printed_intact(small, text)
 
 
-def test_html_builtin_compact_sheet_prints_whole(builtin: Catalog, tmp_path: Path) -> None:
-    """The built-in catalog's compact sheet prints every title and code line unbroken."""
-    text = _print_to_pdf(_everything(builtin, "html", compact=True), tmp_path)
-    _assert_printed_intact(builtin, text)
+def test_html_compact_prints_the_sheet(small: Catalog, tmp_path: Path) -> None:
+    """Printed by Chromium, the compact page is the sheet: each title and gist line, and no
+    full code (tests/test_sheets.py prints the built-in catalog's)."""
+    text = _print_to_pdf(_everything(small, "html", compact=True), tmp_path, layout=False)
+    squeezed = " ".join(text.split())
+    for snippet in small.snippets.values():
+        assert " ".join(snippet.title.split()) in squeezed, snippet.id
+        for line in gist(snippet).split("\n"):
+            assert " ".join(line.split()) in squeezed, (snippet.id, line)
+    assert "asyncio.run(main())" not in squeezed  # a code line that is no gist
+    assert "Results come back in argument order" not in squeezed  # nor notes
 
 
 # ---------------------------------------------------------------- the CLI command

@@ -151,3 +151,24 @@ def test_installed_package_is_not_the_source_tree(installed: Path, tmp_path: Pat
     location = Path(proc.stdout.decode().strip()).resolve()
     assert location.is_relative_to(installed.resolve())
     assert not location.is_relative_to(ROOT)
+
+
+def test_installed_html_export_is_the_same_page(installed: Path, tmp_path: Path) -> None:
+    """The web sheet's style and script ship in the wheel: the installed asyncsnip writes
+    the same html page as the checkout."""
+    proc = subprocess.run(
+        [str(installed / "bin" / "asyncsnip"), "export", "--format", "html"],
+        cwd=tmp_path,
+        env=outside_env(tmp_path),
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    here = subprocess.run(
+        [sys.executable, "-m", "asyncsnip", "export", "--format", "html"],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert proc.stdout == here.stdout
+    assert b"<script>" in proc.stdout and b"#sheet" in proc.stdout

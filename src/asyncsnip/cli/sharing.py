@@ -11,7 +11,7 @@ from asyncsnip import choices
 from asyncsnip.catalog import query
 from asyncsnip.cli import hints, options
 from asyncsnip.cli.state import state
-from asyncsnip.errors import ClipboardError
+from asyncsnip.errors import ClipboardError, UsageError
 from asyncsnip.output import render
 
 
@@ -43,14 +43,19 @@ def copy(
 def export(
     ctx: typer.Context,
     compact: Annotated[
-        bool, typer.Option(help="The one-page sheet: title, code and one line each.")
+        bool,
+        typer.Option(help="The one-page sheet: each snippet's gist, by section, in columns."),
     ] = False,
     format_: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--format", "-f", click_type=click.Choice(choices.FORMATS), help="Document format."
+            "--format",
+            "-f",
+            click_type=click.Choice(choices.FORMATS),
+            help="Document format (markdown; html with --open).",
+            show_default=False,
         ),
-    ] = "markdown",
+    ] = None,
     tag: options.Tag = None,
     section: options.Section = None,
     output: Annotated[
@@ -60,23 +65,35 @@ def export(
     copy_: Annotated[
         bool, typer.Option("--copy", help="Put the document on the clipboard.")
     ] = False,
+    open_: Annotated[
+        bool,
+        typer.Option(
+            "--open",
+            help="Write the html page to the cache directory (or FILE) and open it in the "
+            "browser; without one, print its path.",
+        ),
+    ] = False,
 ) -> None:
     """Write the catalog as one document.
 
     Example: asyncsnip export --compact > asyncio.md.
 
-    Output is deterministic; `--format toml` is itself a catalog; `--format html` is one
-    self-contained printable page.
+    Output is deterministic; `--format toml` is itself a catalog; `--format html` is the web
+    sheet (Standard, Detailed and Compact views, search, copy buttons), one offline file;
+    `--compact` is the one-page sheet, which prints on one sheet of paper.
     """
     from asyncsnip.export.dispatch import export as build
 
+    fmt = format_ or ("html" if open_ else "markdown")
+    if open_ and fmt != "html":
+        raise UsageError(f"--open shows the html page, not {fmt}", hint="leave out --format")
     current = state(ctx)
     chosen = query.select(current.catalog, tag or [], section)
-    document = build(current.catalog, chosen, format_, compact)
-    if output is not None:
-        from asyncsnip.store.files import write_atomic
-
-        write_atomic(output, document.encode("utf-8"))
+    document = build(current.catalog, chosen, fmt, compact)
+    if open_:
+        _open(document, output or _cached_page(compact))
+    elif output is not None:
+        _write(output, document)
         sys.stderr.write(f"asyncsnip: wrote {len(chosen)} snippets to {output}\n")
     if copy_:
         from asyncsnip import clipboard
@@ -84,8 +101,38 @@ def export(
         try:
             where = clipboard.copy(document)
         except ClipboardError as exc:
-            exc.hint = hints.clipboard_hint(f"asyncsnip export --format {format_}", "it")
+            exc.hint = hints.clipboard_hint(f"asyncsnip export --format {fmt}", "it")
             raise
-        sys.stderr.write(f"asyncsnip: copied the {format_} document to {where}\n")
-    if output is None and not copy_:
+        sys.stderr.write(f"asyncsnip: copied the {fmt} document to {where}\n")
+    if output is None and not copy_ and not open_:
         render.write(document)
+
+
+def _cached_page(compact: bool) -> Path:
+    from asyncsnip.catalog.paths import cache_dir
+
+    name = "cheat-sheet-compact.html" if compact else "cheat-sheet.html"
+    return Path(cache_dir()) / name
+
+
+def _write(path: Path, document: str) -> None:
+    from asyncsnip.store.files import write_atomic
+
+    write_atomic(path, document.encode("utf-8"))
+
+
+def _open(document: str, path: Path) -> None:
+    """Write the page, print its path, and open it in the browser if there is one."""
+    import webbrowser
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(path, document)
+    render.write(f"{path}\n")
+    try:
+        opened = webbrowser.open(path.resolve().as_uri())
+    except webbrowser.Error:
+        opened = False
+    if opened:
+        sys.stderr.write("asyncsnip: opened the page in the browser\n")
+    else:
+        sys.stderr.write("asyncsnip: no browser found: open the file above\n")

@@ -71,6 +71,17 @@ def _without_comment(line: str) -> str:
     return line
 
 
+def gist(snippet: Snippet) -> str:
+    """The pattern, for the one-page sheet: the snippet's `gist` (its lines verbatim, the
+    common indentation removed), else its key line; no final newline."""
+    if not snippet.gist or not snippet.gist.strip():
+        return key_line(snippet)
+    lines = [line.rstrip() for line in snippet.gist.strip("\n").split("\n")]
+    lines = [line for line in lines if line.strip()]
+    margin = min(len(line) - len(line.lstrip()) for line in lines)
+    return "\n".join(line[margin:] for line in lines)
+
+
 def meta(snippet: Snippet) -> list[str]:
     """Tags, Python minimum, required modules."""
     facts = [f"tags: {', '.join(snippet.tags)}"]

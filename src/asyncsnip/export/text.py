@@ -6,38 +6,35 @@ import re
 from collections.abc import Sequence
 
 from asyncsnip.catalog.schema import Snippet
-from asyncsnip.export.common import SHEET_TITLE, Group, counts, ended, key_line, meta, one_line
+from asyncsnip.export.common import SHEET_TITLE, Group, counts, ended, gist, meta
 
 
 def markdown(groups: Sequence[Group], compact: bool) -> str:
-    """Headings per section and snippet; code in ```python fences holding it exactly."""
+    """Headings per section and snippet; code in ```python fences holding it exactly. The
+    compact form is the one-page sheet: per section, a table of each snippet's gist."""
     parts = [f"# {SHEET_TITLE}", counts(groups) + "."]
-    if compact:
-        parts.append(_md_quickref(groups))
     for section, items in groups:
         parts.append(f"## {_md_text(section.title)}")
+        if compact:
+            parts.append(_md_sheet(items))
+            continue
         if section.summary:
             parts.append(section.summary)
-        parts.extend(_md_snippet(s, compact) for s in items)
+        parts.extend(_md_snippet(s) for s in items)
     return "\n\n".join(parts) + "\n"
 
 
-def _md_quickref(groups: Sequence[Group]) -> str:
+def _md_sheet(items: Sequence[Snippet]) -> str:
+    """A table of title and gist; the gist's lines as code spans, one per line of the cell."""
     rows = ["| Pattern | Code |", "|---|---|"]
-    for _, items in groups:
-        for s in items:
-            rows.append(f"| {_md_cell(_md_text(s.title))} | {_md_cell(_code_span(key_line(s)))} |")
+    for s in items:
+        code = "<br>".join(_md_cell(_code_span(line)) for line in gist(s).split("\n"))
+        rows.append(f"| {_md_cell(_md_text(s.title))} | {code} |")
     return "\n".join(rows)
 
 
-def _md_snippet(s: Snippet, compact: bool) -> str:
-    parts = [f"### {_md_text(s.title)}"]
-    if compact:
-        if one_line(s):
-            parts.append(one_line(s))
-        parts.append(fence(s.code, "python"))
-        return "\n\n".join(parts)
-    parts.append(_code_span(s.id))
+def _md_snippet(s: Snippet) -> str:
+    parts = [f"### {_md_text(s.title)}", _code_span(s.id)]
     if s.summary:
         parts.append(s.summary)
     parts.append(" · ".join(meta(s)))
@@ -75,21 +72,22 @@ def _md_cell(text: str) -> str:
 
 
 def text(groups: Sequence[Group], compact: bool) -> str:
-    """Plain text: underlined headings, and code indented by exactly four spaces."""
+    """Plain text: underlined headings, and code indented by exactly four spaces. The compact
+    form is the one-page sheet: per section, each title with its gist indented under it."""
     blocks = [f"{_underline(SHEET_TITLE.upper(), '=')}\n{counts(groups)}"]
     for section, items in groups:
         heading = _underline(section.title, "=")
+        if compact:
+            sheet = "\n".join(f"{s.title}\n{indent(gist(s))}" for s in items)
+            blocks.append(f"\n{heading}\n{sheet}")
+            continue
         summary = f"\n{section.summary}" if section.summary else ""
         blocks.append(f"\n{heading}{summary}")
-        blocks.extend(_text_snippet(s, compact) for s in items)
+        blocks.extend(_text_snippet(s) for s in items)
     return "\n\n".join(blocks) + "\n"
 
 
-def _text_snippet(s: Snippet, compact: bool) -> str:
-    if compact:
-        title = _underline(s.title, "-")
-        head = f"{title}\n{one_line(s)}" if one_line(s) else title
-        return f"{head}\n\n{indent(s.code)}"
+def _text_snippet(s: Snippet) -> str:
     lines = [_underline(f"{s.title}  [{s.id}]", "-")]
     if s.summary:
         lines.append(s.summary)
