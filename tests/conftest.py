@@ -227,6 +227,21 @@ def _drain(master: int, proc: subprocess.Popen[bytes], timeout: float) -> bytes:
 PROMPT = "READY>"
 
 
+def shell_env(home: Path, **extra: str) -> dict[str, str]:
+    """A clean environment for a shell in a Terminal: this venv's scripts first on PATH,
+    and a home and XDG folders of its own."""
+    return {
+        "HOME": str(home),
+        "PATH": f"{EXE.parent}:/usr/local/bin:/usr/bin:/bin",
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        **extra,
+    }
+
+
 class Terminal:
     """A program (a shell, usually) in a detached tmux session on a private tmux server: a
     real terminal emulator, typed at with send-keys and read with capture-pane."""

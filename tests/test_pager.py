@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXE, Terminal, asyncsnip, on_terminal
+from conftest import EXE, Terminal, asyncsnip, on_terminal, shell_env
 
 BIN = Path(sys.executable).parent
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
@@ -89,15 +89,7 @@ def test_a_pager_that_cannot_start_means_plain_output(pager: str) -> None:
 @pytest.fixture
 def less_terminal(tmp_path: Path) -> Terminal:
     assert shutil.which("less"), "less is not installed"
-    env = {
-        "HOME": str(tmp_path),
-        "PATH": f"{BIN}:/usr/bin:/bin",
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "PS1": "READY$ ",
-    }
+    env = shell_env(tmp_path, PS1="READY$ ")
     term = Terminal(["bash", "--noprofile", "--norc"], env, 100, 20)
     term.wait_for("READY$")
     return term

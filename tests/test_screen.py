@@ -15,7 +15,7 @@ import pytest
 from asyncsnip.catalog.loader import load
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.choices import VIEWS
-from conftest import Terminal
+from conftest import Terminal, shell_env
 
 BIN = Path(sys.executable).parent
 DONE = "ALL-SHOWN"
@@ -28,15 +28,7 @@ def builtin() -> Catalog:
 
 
 def shell(tmp_path: Path, width: int) -> Terminal:
-    env = {
-        "HOME": str(tmp_path),
-        "PATH": f"{BIN}:/usr/bin:/bin",
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "PS1": "$ ",
-    }
+    env = shell_env(tmp_path, PS1="$ ")
     return Terminal(["bash", "--noprofile", "--norc"], env, width, 40, history=200_000)
 
 
