@@ -210,14 +210,15 @@ def unawaited_cancels(snippet: Snippet) -> list[str]:
     found = []
     for function in _nodes(ast.parse(snippet.code), ast.AsyncFunctionDef):
         handles = _handle_names(function)
+        in_groups = _inside_task_groups(function)
         awaits = sorted(
             (node.lineno, {n.id for n in ast.walk(node) if isinstance(n, ast.Name)})
             for node in _own_nodes(function)
             if isinstance(node, ast.Await)
         )
         for call, target, source in _cancel_calls(function):
-            if target in handles:
-                continue
+            if target in handles or id(call) in in_groups:
+                continue  # a handle is no task; a TaskGroup awaits its tasks on exit
             after = [names for line, names in awaits if line > call.lineno]
             if not after or not {target, source} & after[0]:
                 found.append(f"line {call.lineno}: {ast.unparse(call)} is not awaited next")
@@ -248,6 +249,19 @@ def _is_cancel(node: ast.AST, name: str | None = None) -> bool:
         and isinstance(node.func.value, ast.Name)
         and name in (None, node.func.value.id)
     )
+
+
+def _inside_task_groups(function: ast.AST) -> set[int]:
+    """The ids of the nodes inside `async with asyncio.TaskGroup() ...:` blocks."""
+    inside: set[int] = set()
+    for node in _own_nodes(function):
+        if isinstance(node, ast.AsyncWith) and any(
+            isinstance(item.context_expr, ast.Call)
+            and ast.unparse(item.context_expr.func).endswith("TaskGroup")
+            for item in node.items
+        ):
+            inside |= {id(inner) for inner in ast.walk(node)}
+    return inside
 
 
 def _handle_names(function: ast.AST) -> set[str]:
