@@ -93,6 +93,7 @@ class Uses(ast.NodeVisitor):
         self.imported: dict[str, str] = {}  # local name -> asyncio name
         self.names: set[str] = set()
         self.attributes: set[tuple[str, str]] = set()  # (attribute, keyword or "")
+        self.identifiers: set[str] = set()  # every name and attribute loaded
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -127,11 +128,14 @@ class Uses(ast.NodeVisitor):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.attributes.add((node.attr, ""))
+        self.identifiers.add(node.attr)
         if isinstance(node.value, ast.Name) and node.value.id in self.modules:
             self.names.add(node.attr)
         self.generic_visit(node)
 
     def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self.identifiers.add(node.id)
         if node.id in self.imported and isinstance(node.ctx, ast.Load):
             self.names.add(self.imported[node.id])
 

@@ -85,9 +85,7 @@ def identifiers(code: str) -> str:
             found.append(node.attr)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             found.append(node.name)
-        elif isinstance(node, ast.arg):
-            found.append(node.arg)
-        elif isinstance(node, ast.keyword) and node.arg:
+        elif isinstance(node, ast.arg) or (isinstance(node, ast.keyword) and node.arg):
             found.append(node.arg)
         elif isinstance(node, ast.alias):
             found.append(node.asname or node.name)
@@ -123,13 +121,17 @@ CONCEPTS: dict[str, tuple[str, Evidence]] = {
     ),
     "error-handling": (
         "catches an exception",
-        lambda names, code: any(isinstance(n, ast.ExceptHandler) for n in ast.walk(ast.parse(code))),
+        lambda names, code: any(
+            isinstance(n, ast.ExceptHandler) for n in ast.walk(ast.parse(code))
+        ),
     ),
     "cleanup": (
         "cleans up: a finally block, __aexit__, aclose() or a close call",
-        lambda names, code: "finally:" in code
-        or "def __aexit__" in code
-        or bool({"aclose", "aclosing", "close", "wait_closed"} & names),
+        lambda names, code: (
+            "finally:" in code
+            or "def __aexit__" in code
+            or bool({"aclose", "aclosing", "close", "wait_closed"} & names)
+        ),
     ),
 }
 
@@ -270,7 +272,11 @@ def _handle_names(function: ast.AST) -> set[str]:
     for node in _own_nodes(function):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             func = node.value.func
-            if isinstance(func, ast.Attribute) and func.attr in ("call_soon", "call_later", "call_at"):
+            if isinstance(func, ast.Attribute) and func.attr in (
+                "call_soon",
+                "call_later",
+                "call_at",
+            ):
                 names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
     return names
 

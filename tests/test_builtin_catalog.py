@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from catalog_rules import blocking_calls, tag_problems, unawaited_cancels, unused_api
 
 from asyncsnip.catalog.loader import load
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.catalog.schema import Snippet
 from asyncsnip.output.apidoc import resolve
+from catalog_rules import blocking_calls, tag_problems, unawaited_cancels, unused_api
 
 REPO = Path(__file__).resolve().parent.parent
 # The tags the contract says `asyncsnip show TAG` must find (copied from CONTRACT.md by hand).
@@ -330,7 +330,10 @@ def test_cancel_rule_catches_a_cancel_left_unawaited() -> None:
         "    await asyncio.wait(more)\n"
     )
     fixed = code.replace("await asyncio.wait(more)", "await asyncio.gather(*pending)")
-    assert unawaited_cancels(_made("a", code, ["x"])) and unawaited_cancels(_made("b", fixed, ["x"])) == []
+    assert (
+        unawaited_cancels(_made("a", code, ["x"]))
+        and unawaited_cancels(_made("b", fixed, ["x"])) == []
+    )
 
 
 def test_every_snippet_has_a_tight_gist(builtin: Catalog) -> None:
@@ -357,7 +360,6 @@ def test_section_comments_sit_above_their_snippets() -> None:
     for line in text.splitlines():
         if heading := re.match(r"# -{8,} ([a-z0-9-]+)$", line):
             current = heading[1]
-        elif found := re.match(r'section = "([a-z0-9-]+)"', line):
-            if current is not None and found[1] != current:
-                wrong.append((current, found[1]))
+        elif (found := re.match(r'section = "([a-z0-9-]+)"', line)) and current != found[1]:
+            wrong.append((current, found[1]))
     assert current is not None and wrong == []
