@@ -13,6 +13,7 @@ import pytest
 from asyncsnip.catalog.loader import load
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.catalog.schema import Snippet
+from asyncsnip.export.common import key_line
 from asyncsnip.output.apidoc import resolve
 from catalog_rules import blocking_calls, tag_problems, unawaited_cancels, unused_api
 
@@ -363,3 +364,21 @@ def test_section_comments_sit_above_their_snippets() -> None:
         elif (found := re.match(r'section = "([a-z0-9-]+)"', line)) and current != found[1]:
             wrong.append((current, found[1]))
     assert current is not None and wrong == []
+
+
+def test_quick_reference_lines_come_from_the_gists(builtin: Catalog) -> None:
+    """The quick reference shows a line of each snippet's gist, so never again the lines
+    the issue found misleading: a plain get() for "a queue with a timeout", a sleep for
+    "an async context manager class", or the nested-run pitfall's own mistake."""
+    misleading = {
+        "queue-get-timeout": "item = await queue.get()",
+        "async-context-manager-class": "await asyncio.sleep(0.01)",
+        "pitfall-nested-run": "asyncio.run(coro)",
+    }
+    for s in builtin.snippets.values():
+        assert s.gist is not None
+        gist_lines = [line.strip() for line in s.gist.split("\n")]
+        assert any(line.startswith(key_line(s)) for line in gist_lines), s.id
+    assert {i: key_line(builtin.snippets[i]) for i in misleading}.items().isdisjoint(
+        misleading.items()
+    )
