@@ -382,3 +382,19 @@ def test_quick_reference_lines_come_from_the_gists(builtin: Catalog) -> None:
     assert {i: key_line(builtin.snippets[i]) for i in misleading}.items().isdisjoint(
         misleading.items()
     )
+
+
+@pytest.mark.parametrize("minor", MATRIX)
+def test_api_coverage_per_python(minor: str) -> None:
+    """bench/api_coverage.py, run by each Python: at least 90% of its asyncio names (72 on
+    3.13) are used by snippets that run there, and every method the issue lists."""
+    python = interpreters()[minor]
+    proc = subprocess.run(
+        [python, str(REPO / "bench" / "api_coverage.py"), "--json"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    report = json.loads(proc.stdout)
+    assert report["names_used"] >= 0.9 * report["names"], report["names_uncovered"]
+    assert report["methods_uncovered"] == []
+    if minor == "3.13":
+        assert report["names"] == 72
