@@ -13,7 +13,9 @@ import pytest
 from asyncsnip.catalog.loader import load
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.catalog.schema import Snippet
+from asyncsnip.export.common import key_line
 from asyncsnip.output.apidoc import resolve
+from catalog_rules import blocking_calls, tag_problems, unawaited_cancels, unused_api
 
 REPO = Path(__file__).resolve().parent.parent
 # The tags the contract says `asyncsnip show TAG` must find (copied from CONTRACT.md by hand).
@@ -74,20 +76,27 @@ CONTRACT_TAGS = [
     "aiohttp",
     "uvloop",
 ]
-SECTIONS = [
+SECTIONS = [  # regrouped by issue 15: subprocesses, streams and protocols apart, four new
     "getting-started",
     "tasks",
     "cancellation",
     "queues",
     "sync",
     "threads",
-    "subprocess-streams",
+    "subprocess",
+    "streams",
+    "protocols",
     "iteration",
+    "shutdown",
+    "debugging",
+    "testing",
     "recipes",
     "pitfalls",
     "ecosystem",
     "legacy",
 ]
+# The snippets whose lesson is a blocking call on the loop's thread.
+BLOCKS_ON_PURPOSE = {"debug-mode"}
 MODERN = {  # API -> the Python that introduced it, as the issue lists them
     "asyncio.Runner": "3.11",
     "asyncio.TaskGroup": "3.11",
@@ -111,8 +120,8 @@ def version(snippet: Snippet) -> tuple[int, ...]:
 
 
 def test_size_and_sections(builtin: Catalog) -> None:
-    """At least 60 snippets, in the twelve sections in reading order, none empty."""
-    assert len(builtin.snippets) >= 60
+    """130 to 150 snippets, in the seventeen sections in reading order, none empty."""
+    assert 130 <= len(builtin.snippets) <= 150
     assert list(builtin.sections) == SECTIONS
     used = {s.section for s in builtin.snippets.values()}
     assert used == set(SECTIONS)
@@ -243,3 +252,149 @@ def test_minimum_is_not_overstated(builtin: Catalog) -> None:
             continue
         run = subprocess.run([older, "-c", s.code], capture_output=True, timeout=30)
         assert run.returncode != 0, f"{s.id} runs on {major}.{minor - 1}"
+
+
+def test_api_names_are_used_by_the_code(builtin: Catalog) -> None:
+    """Every `api` entry's name is loaded by the code itself (read as a syntax tree: a call
+    or an attribute use, not a word in a string, a comment or an annotation)."""
+    unused = {s.id: unused_api(s) for s in builtin.snippets.values()}
+    assert {ident: names for ident, names in unused.items() if names} == {}
+
+
+def test_tags_are_justified(builtin: Catalog) -> None:
+    """Every tag is in the snippet's id, title, summary, notes or code identifiers (case,
+    `-`, `_` and plurals aside); a tag naming an API needs the code to use that API; a
+    concept tag (rate-limit, backpressure...) needs the code to show the concept."""
+    problems = {s.id: tag_problems(s) for s in builtin.snippets.values()}
+    assert {ident: found for ident, found in problems.items() if found} == {}
+
+
+def _made(ident: str, code: str, tags: list[str], notes: str = "") -> Snippet:
+    return Snippet(id=ident, title=ident, tags=tuple(tags), code=code, notes=notes)
+
+
+SEMAPHORE_ONLY = """
+import asyncio
+
+
+async def main() -> None:
+    sem = asyncio.Semaphore(3)
+    async with sem:
+        await asyncio.sleep(0)
+"""
+
+
+def test_tag_rule_catches_tags_that_contradict_the_code() -> None:
+    """The tag rule fails on the catalog's old mistakes: `taskgroup` on a worker pool of
+    plain tasks, `rate-limit` on a semaphore (which limits concurrency, not rate), and a
+    tag that nothing mentions; it accepts a tag the code bears out."""
+    pool = "import asyncio\nasync def main():\n    t = asyncio.create_task(main())\n"
+    assert tag_problems(_made("worker-pool", pool, ["taskgroup"])) == [
+        "taskgroup: names TaskGroup, which the code never uses"
+    ]
+    limited = _made("semaphore-limit", SEMAPHORE_ONLY, ["rate-limit"], notes="a rate limit")
+    assert tag_problems(limited)[0].startswith("rate-limit: the code does not show it")
+    assert tag_problems(_made("x", SEMAPHORE_ONLY, ["database"]))
+    assert tag_problems(_made("x", SEMAPHORE_ONLY, ["semaphore", "concurrency-limit"])) == []
+
+
+def test_no_blocking_call_in_coroutines(builtin: Catalog) -> None:
+    """No coroutine calls time.sleep(), open() or pathlib file I/O, and nothing waits on
+    `.submit(...).result()`: blocking calls go through to_thread or an executor, except in
+    the snippets whose lesson is the blocking call itself."""
+    found = {s.id: blocking_calls(s) for s in builtin.snippets.values()}
+    assert {i: calls for i, calls in found.items() if calls and i not in BLOCKS_ON_PURPOSE} == {}
+    assert all(found[i] for i in BLOCKS_ON_PURPOSE)
+
+
+def test_blocking_rule_catches_a_sync_write_and_a_waited_submit() -> None:
+    """The blocking-call rule fails on the old aiohttp download's write_bytes() in a
+    coroutine and on the old database class's `.submit(...).result()`."""
+    write = "async def save(dest, resp):\n    dest.write_bytes(await resp.read())\n"
+    submit = "class DB:\n    def __init__(self, pool):\n        pool.submit(print).result()\n"
+    assert blocking_calls(_made("a", write, ["x"])) and blocking_calls(_made("b", submit, ["x"]))
+
+
+def test_cancelled_tasks_are_awaited(builtin: Catalog) -> None:
+    """Every task a snippet cancels is awaited right after, so its cleanup finishes."""
+    found = {s.id: unawaited_cancels(s) for s in builtin.snippets.values()}
+    assert {ident: calls for ident, calls in found.items() if calls} == {}
+
+
+def test_cancel_rule_catches_a_cancel_left_unawaited() -> None:
+    """The cancel rule fails on the old wait-timeout: pending tasks cancelled, then the
+    function moves on to other work."""
+    code = (
+        "import asyncio\nasync def main(tasks, more):\n"
+        "    done, pending = await asyncio.wait(tasks, timeout=1)\n"
+        "    for t in pending:\n        t.cancel()\n"
+        "    await asyncio.wait(more)\n"
+    )
+    fixed = code.replace("await asyncio.wait(more)", "await asyncio.gather(*pending)")
+    assert (
+        unawaited_cancels(_made("a", code, ["x"]))
+        and unawaited_cancels(_made("b", fixed, ["x"])) == []
+    )
+
+
+def test_every_snippet_has_a_tight_gist(builtin: Catalog) -> None:
+    """Every built-in snippet has a gist of one to three lines (validation already checks
+    that they are lines of its code), each short enough for the one-page sheet."""
+    for s in builtin.snippets.values():
+        assert s.gist, s.id
+        lines = [line.strip() for line in s.gist.strip("\n").split("\n")]
+        assert 1 <= len(lines) <= 3, s.id
+        assert all(len(line) <= 72 for line in lines), (s.id, lines)
+
+
+def test_titles_are_short(builtin: Catalog) -> None:
+    """Titles fit a line of the sheet and of `list`: at most 55 characters."""
+    long = [(s.id, len(s.title)) for s in builtin.snippets.values() if len(s.title) > 55]
+    assert long == []
+
+
+def test_section_comments_sit_above_their_snippets() -> None:
+    """Each `# ---- SECTION` comment in the catalog file is followed only by snippets of
+    that section, up to the next such comment."""
+    text = (REPO / "src" / "asyncsnip" / "data" / "snippets.toml").read_text()
+    current, wrong = None, []
+    for line in text.splitlines():
+        if heading := re.match(r"# -{8,} ([a-z0-9-]+)$", line):
+            current = heading[1]
+        elif (found := re.match(r'section = "([a-z0-9-]+)"', line)) and current != found[1]:
+            wrong.append((current, found[1]))
+    assert current is not None and wrong == []
+
+
+def test_quick_reference_lines_come_from_the_gists(builtin: Catalog) -> None:
+    """The quick reference shows a line of each snippet's gist, so never again the lines
+    the issue found misleading: a plain get() for "a queue with a timeout", a sleep for
+    "an async context manager class", or the nested-run pitfall's own mistake."""
+    misleading = {
+        "queue-get-timeout": "item = await queue.get()",
+        "async-context-manager-class": "await asyncio.sleep(0.01)",
+        "pitfall-nested-run": "asyncio.run(coro)",
+    }
+    for s in builtin.snippets.values():
+        assert s.gist is not None
+        gist_lines = [line.strip() for line in s.gist.split("\n")]
+        assert any(line.startswith(key_line(s)) for line in gist_lines), s.id
+    assert {i: key_line(builtin.snippets[i]) for i in misleading}.items().isdisjoint(
+        misleading.items()
+    )
+
+
+@pytest.mark.parametrize("minor", MATRIX)
+def test_api_coverage_per_python(minor: str) -> None:
+    """bench/api_coverage.py, run by each Python: at least 90% of its asyncio names (72 on
+    3.13) are used by snippets that run there, and every method the issue lists."""
+    python = interpreters()[minor]
+    proc = subprocess.run(
+        [python, str(REPO / "bench" / "api_coverage.py"), "--json"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    report = json.loads(proc.stdout)
+    assert report["names_used"] >= 0.9 * report["names"], report["names_uncovered"]
+    assert report["methods_uncovered"] == []
+    if minor == "3.13":
+        assert report["names"] == 72

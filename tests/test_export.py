@@ -434,6 +434,18 @@ def test_key_line_prefers_the_first_api_then_code() -> None:
     assert key_line(_snippet("d", "import asyncio\n")) == "import asyncio"
 
 
+def test_key_line_comes_from_the_gist_when_there_is_one() -> None:
+    """With a gist, the quick-reference line is its line calling the first api name, else
+    its first line, even where the code elsewhere calls that api first."""
+    code = "import asyncio\nasync def main():\n    await asyncio.sleep(0)\n"
+    code += "    async with asyncio.timeout(1):  # the pattern\n        await asyncio.sleep(5)\n"
+    gist = "async with asyncio.timeout(1):  # the pattern\nawait asyncio.sleep(5)\n"
+    fields = {"api": ["asyncio.sleep"], "gist": gist}
+    assert key_line(_snippet("a", code, **fields)) == "await asyncio.sleep(5)"
+    fields["api"] = ["asyncio.Queue"]
+    assert key_line(_snippet("b", code, **fields)) == "async with asyncio.timeout(1):"
+
+
 def test_one_line_is_summary_else_first_sentence_of_notes() -> None:
     """Summary first; else the notes' first sentence; else nothing."""
     assert one_line(_snippet("a", "pass\n", summary="Sum.", notes="N. M.")) == "Sum."

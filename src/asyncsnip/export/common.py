@@ -44,12 +44,17 @@ def one_line(snippet: Snippet) -> str:
 
 
 def key_line(snippet: Snippet) -> str:
-    """The most characteristic line of the code, for the quick-reference table: the first
-    line calling the snippet's first `api` name (else its next ones, else naming one), else
-    the first line that is not an import, a def, a decorator or a comment; stripped, and
-    without a trailing comment."""
-    lines = [line.strip() for line in snippet.code.split("\n")]
-    code_lines = [line for line in lines if line and not _SKIPPED_LINE.match(line)]
+    """The most characteristic line of the code, for the quick-reference table. With a
+    gist, a line of the gist: the first calling the snippet's first `api` name (else its
+    next ones), else the gist's first line. Without one, the same search over the code,
+    skipping imports, defs, decorators and comments, else its first such line. Stripped,
+    and without a trailing comment."""
+    if snippet.gist:
+        code_lines = [line.strip() for line in snippet.gist.split("\n") if line.strip()]
+        lines = code_lines
+    else:
+        lines = [line.strip() for line in snippet.code.split("\n")]
+        code_lines = [line for line in lines if line and not _SKIPPED_LINE.match(line)]
     names = [name.rsplit(".", 1)[-1] for name in snippet.api]
     for needles in ([f"{name}(" for name in names], names):
         for needle in needles:
