@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from asyncsnip.catalog import cache
 from asyncsnip.catalog.schema import Snippet
-from asyncsnip.engine import forkserver
+from asyncsnip.engine import contain, forkserver
 from asyncsnip.engine.forkserver import ForkServer, ServerGone
 from asyncsnip.engine.interpreter import default_python, probe
 from asyncsnip.engine.process import Sink, run_snippet
@@ -43,7 +43,11 @@ def guarded(work: Callable[[], Awaitable[T]]) -> T:
                 task.cancel()
 
             loop.add_signal_handler(signum, cancel)
-        return await work()
+        started = contain.begin()
+        try:
+            return await work()
+        finally:
+            contain.end(started)
 
     try:
         return asyncio.run(main())

@@ -1,0 +1,371 @@
+"""Starting one snippet, and the handle the engine waits on and ends it through.
+
+Where the platform can fork, every snippet runs below a warden of its own (`warden_main.py`),
+forked by a fork server or started afresh: the snippet's parent is its warden, never
+asyncsnip or the server, so a snippet that stops or kills its parent harms only itself, and
+is marked for it. Without fork (Windows) the snippet is started directly and ended as a
+tree (its process group, or `taskkill /T` on Windows).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO, Any, NamedTuple, Protocol
+
+from asyncsnip.engine import contain
+from asyncsnip.engine.forkserver import ForkServer, ServerGone
+
+GRACE_S = 1.0  # between SIGTERM and SIGKILL
+STARTED_S = 10.0  # for a warden to start the snippet
+END_S = GRACE_S + 4.0  # for a warden to end everything below it
+BURY_S = 2.0  # for a warden's own exit status, once it said it is done
+TICK_S = 0.2  # how often a waiting engine looks whether the warden was stopped
+WARDEN = (Path(__file__).parent / "warden_main.py").read_text(encoding="utf-8")
+WARDEN += "\nfresh_main()\n"
+KILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # Windows has no SIGKILL
+
+
+class Exit(NamedTuple):
+    code: int | None  # as subprocess gives it: negative for a signal; None if unknown
+    guilty: str | None = None  # what the snippet did to its supervision
+
+
+class NotStarted(Exception):
+    """The snippet never started (its server went away first); it may be started again."""
+
+
+class Running(Protocol):
+    stdout: IO[bytes]
+    stderr: IO[bytes]
+
+    async def exited(self) -> Exit: ...
+
+    async def end(self) -> Exit: ...
+
+    def kill(self) -> None: ...
+
+
+def _env() -> dict[str, str]:
+    return dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
+
+
+async def launch(python: str, script: Path, cwd: Path, server: ForkServer | None) -> Running:
+    """Start the snippet: forked by `server` if it can, else afresh."""
+    if server is not None:
+        with contextlib.suppress(ServerGone, NotStarted):
+            return await _forked(server, script, cwd)
+    if contain.facilities().fork:
+        return await _fresh(python, script, cwd)
+    return _direct(python, script, cwd)
+
+
+def _pipes() -> tuple[tuple[int, int], tuple[int, int]]:
+    out = os.pipe()
+    try:
+        return out, os.pipe()
+    except OSError:
+        os.close(out[0])
+        os.close(out[1])
+        raise
+
+
+def _close(*fds: int) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+async def _forked(server: ForkServer, script: Path, cwd: Path) -> Warded:
+    (out_r, out_w), (err_r, err_w) = _pipes()
+    ours, theirs = socket.socketpair()
+    try:
+        fate = server.spawn(script, cwd, [out_w, err_w, theirs.fileno()])
+    except BaseException:
+        _close(out_r, err_r)
+        ours.close()
+        raise
+    finally:
+        _close(out_w, err_w)  # the warden has its own copies
+        theirs.close()
+    warded = Warded(ours, out_r, err_r, fate=fate)
+    await warded.ready()
+    return warded
+
+
+async def _fresh(python: str, script: Path, cwd: Path) -> Warded:
+    (out_r, out_w), (err_r, err_w) = _pipes()
+    ours, theirs = socket.socketpair()
+    argv = [sys.executable, "-I", "-S", "-c", WARDEN, str(theirs.fileno()), python, str(script)]
+    try:
+        proc = subprocess.Popen(
+            argv, cwd=cwd, env=_env(), start_new_session=True, pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w,
+        )  # fmt: skip
+    except BaseException:
+        _close(out_r, err_r)
+        ours.close()
+        raise
+    finally:
+        _close(out_w, err_w)
+        theirs.close()
+    contain.KEEP.add(proc.pid)
+    warded = Warded(ours, out_r, err_r, popen=proc)
+    try:
+        await warded.ready()
+    except NotStarted:
+        await warded.end()
+        raise OSError(f"the snippet could not be started with {python}") from None
+    return warded
+
+
+class Warded:
+    """asyncsnip's end of one snippet's warden: its reports, and what became of it."""
+
+    def __init__(
+        self,
+        link: socket.socket,
+        stdout: int,
+        stderr: int,
+        fate: asyncio.Future[int] | None = None,
+        popen: subprocess.Popen[bytes] | None = None,
+    ) -> None:
+        self.stdout = os.fdopen(stdout, "rb", 0)
+        self.stderr = os.fdopen(stderr, "rb", 0)
+        self.warden: int | None = popen.pid if popen is not None else None
+        self.pid: int | None = None
+        self._link = link
+        self._fate = fate
+        self._popen = popen
+        self._stopped = False
+        self._buried = False
+        self._status: int | None = None  # the warden's own exit code, once reaped
+        self._writer: asyncio.StreamWriter | None = None
+        loop = asyncio.get_running_loop()
+        self._started: asyncio.Future[None] = loop.create_future()
+        self._exited: asyncio.Future[int | None] = loop.create_future()
+        self._done: asyncio.Future[None] = loop.create_future()
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        link = self._link
+        link.setblocking(False)
+        reader, writer = await asyncio.open_unix_connection(sock=link)
+        self._writer = writer
+        try:
+            while line := await reader.readline():
+                self._on(json.loads(line))
+        except (OSError, ValueError):
+            pass
+        finally:  # end of file: the warden is gone
+            if not self._started.done():
+                self._started.set_exception(EOFError())
+                self._started.exception()
+            if not self._done.done():
+                self._done.set_result(None)
+
+    def _on(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        if kind == "warden" and self._popen is None:
+            self.warden = int(event["pid"])
+            contain.KEEP.add(self.warden)
+        elif kind == "started":
+            self.pid = int(event["pid"])
+            self._started.set_result(None)
+        elif kind == "exited" and not self._exited.done():
+            status = event.get("status")
+            self._exited.set_result(None if status is None else os.waitstatus_to_exitcode(status))
+        elif kind == "done" and not self._done.done():
+            self._done.set_result(None)
+
+    async def ready(self) -> None:
+        """Once the snippet leads its own session; NotStarted if its warden never came."""
+        try:
+            await asyncio.wait_for(asyncio.shield(self._started), STARTED_S)
+        except (EOFError, TimeoutError):
+            if self.warden is None or self._popen is not None:
+                self.kill()
+                self._link.close()
+                raise NotStarted() from None
+            # the warden came and went: exited() tells what the snippet did to it
+
+    async def exited(self) -> Exit:
+        """When the snippet exits (or its warden is gone)."""
+        while not self._exited.done() and not self._done.done():
+            await asyncio.wait({self._exited, self._done}, timeout=TICK_S)
+            self._watch()
+        return await self._outcome()
+
+    def _watch(self) -> None:
+        """A warden stopped (by its snippet: nothing else signals it) is killed with all below."""
+        if self.warden is not None and not self._stopped and contain.stopped(self.warden):
+            self._stopped = True
+            self.kill()
+
+    async def end(self) -> Exit:
+        """End everything the snippet started (a no-op once the warden said it is done)."""
+        if not self._done.done():
+            if not self._exited.done():
+                self._send(b"end\n")
+            try:
+                async with asyncio.timeout(END_S):
+                    while not self._done.done():
+                        await asyncio.wait({self._done}, timeout=TICK_S)
+                        self._watch()
+            except TimeoutError:
+                self.kill()
+        await self._bury()
+        return await self._outcome()
+
+    def _send(self, data: bytes) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(OSError, RuntimeError):
+                self._writer.write(data)
+
+    def kill(self) -> None:
+        """Everything below the warden, and the warden, at once."""
+        if self.warden is not None:
+            contain.kill_tree(self.warden, self.pid)
+        elif self.pid is not None:
+            contain.kill_tree(self.pid, self.pid)
+
+    async def _bury(self) -> None:
+        """Reap the warden (ours, or the server's), so no zombie and no stray is left."""
+        if self._buried:
+            return
+        self._buried = True
+        self._reader.cancel()
+        with contextlib.suppress(BaseException):
+            await self._reader
+        self._link.close()
+        warden = self.warden
+        if self._popen is not None:
+            self._status = await _reaped(self._popen, BURY_S)
+        elif self._fate is not None:
+            try:
+                status = await asyncio.wait_for(asyncio.shield(self._fate), BURY_S)
+                self._status = os.waitstatus_to_exitcode(status)
+            except (ServerGone, TimeoutError):  # the warden may be ours now (re-parented)
+                if warden is not None and (status := contain.reap(warden, 0.5)) is not None:
+                    self._status = os.waitstatus_to_exitcode(status)
+        if warden is not None:
+            contain.KEEP.discard(warden)
+
+    async def _outcome(self) -> Exit:
+        if self._exited.done() and not self._exited.exception():
+            code = self._exited.result()
+            if code is not None:
+                return Exit(code)
+        await self._bury()
+        return Exit(None, guilt(self._stopped, self._status))
+
+
+def guilt(stopped: bool, warden_code: int | None) -> str:
+    """What a snippet did when its warden stopped or died before reporting its exit."""
+    ended = "it and every process it started were ended"
+    if stopped:
+        return f"stopped the process that supervises it (its parent); {ended}"
+    if warden_code is not None and warden_code < 0:
+        name = _signal_name(-warden_code)
+        return f"killed the process that supervises it (its parent) with {name}; {ended}"
+    return f"its supervising process ended before it did (status {warden_code}); {ended}"
+
+
+def _signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+async def _reaped(proc: subprocess.Popen[bytes], wait_s: float) -> int | None:
+    try:
+        await asyncio.wait_for(exited(proc), wait_s)
+    except TimeoutError:
+        proc.kill()
+        await exited(proc)
+    contain.KEEP.discard(proc.pid)
+    return proc.returncode
+
+
+async def exited(proc: subprocess.Popen[bytes]) -> None:
+    """Wait for the process itself to exit (not for its pipes to close: gh-119710)."""
+    try:
+        fd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):
+        while proc.poll() is None:
+            await asyncio.sleep(0.02)
+        return
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, wake)
+    try:
+        if proc.poll() is None:
+            await ready
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)
+    proc.wait()
+
+
+class Direct:
+    """A snippet started without a warden (no fork): ended as a process tree."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        assert proc.stdout is not None and proc.stderr is not None
+        self.proc, self.stdout, self.stderr = proc, proc.stdout, proc.stderr
+        self.grouped = contain.facilities().pgroups
+
+    async def exited(self) -> Exit:
+        await exited(self.proc)
+        return Exit(self.proc.returncode)
+
+    async def end(self) -> Exit:
+        for signum in (signal.SIGTERM, KILL):
+            if self.proc.poll() is not None and not self.grouped:
+                break
+            self._signal(signum)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(exited(self.proc), GRACE_S)
+        await _reaped(self.proc, BURY_S)
+        return Exit(self.proc.returncode)
+
+    def _signal(self, signum: int) -> None:
+        if sys.platform == "win32":  # the whole tree: the Job Object of a console is ours
+            subprocess.run(
+                ["taskkill", "/T", "/F", "/PID", str(self.proc.pid)],
+                capture_output=True, timeout=10, check=False,
+            )  # fmt: skip
+        with contextlib.suppress(OSError):
+            if self.grouped:
+                os.killpg(self.proc.pid, signum)
+            else:
+                self.proc.send_signal(signum)
+
+    def kill(self) -> None:
+        self._signal(KILL)
+
+
+def _direct(python: str, script: Path, cwd: Path) -> Direct:
+    grouped = contain.facilities().pgroups
+    options: dict[str, Any] = {"start_new_session": True} if grouped else {}
+    if sys.platform == "win32":
+        options = {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+    proc = subprocess.Popen(
+        [python, "-u", str(script)], cwd=cwd, env=_env(), **options,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    contain.KEEP.add(proc.pid)
+    return Direct(proc)
