@@ -13,9 +13,11 @@ so that tests on Linux exercise the paths other platforms take.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Set as AbstractSet
@@ -134,3 +136,45 @@ def kill_tree(pid: int, group: int | None = None) -> None:
         with contextlib.suppress(OSError):
             os.killpg(group, signal.SIGKILL)
     wm.signal_all([*below, pid], signal.SIGKILL)
+
+
+async def exited(proc: subprocess.Popen[bytes]) -> None:
+    """Wait for the process itself to exit (not for its pipes to close: gh-119710)."""
+    try:
+        fd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):
+        while proc.poll() is None:
+            await asyncio.sleep(0.02)
+        return
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, wake)
+    try:
+        if proc.poll() is None:
+            await ready
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)
+    proc.wait()
+
+
+def end_process(proc: subprocess.Popen[bytes]) -> None:
+    """Kill a process asyncsnip started in a session of its own, with its group, and reap
+    it (synchronously: also when the caller was interrupted)."""
+    if proc.poll() is None:
+        with contextlib.suppress(OSError):
+            if facilities().pgroups:
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(5)
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
+    KEEP.discard(proc.pid)

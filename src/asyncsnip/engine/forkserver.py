@@ -128,7 +128,8 @@ class ForkServer:
             if not isinstance(message, dict):
                 self._gone("the fork server ended")
                 return
-            future = self._waiting.pop((message.get("event"), message.get("id", 0)), None)
+            key = (str(message.get("event")), message.get("id", 0))
+            future = self._waiting.pop(key, None)
             if future is not None and not future.done():
                 future.set_result(message.get("status", message))
 

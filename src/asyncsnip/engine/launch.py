@@ -43,8 +43,11 @@ class NotStarted(Exception):
 
 
 class Running(Protocol):
-    stdout: IO[bytes]
-    stderr: IO[bytes]
+    @property
+    def stdout(self) -> IO[bytes]: ...
+
+    @property
+    def stderr(self) -> IO[bytes]: ...
 
     async def exited(self) -> Exit: ...
 
@@ -137,8 +140,8 @@ class Warded:
         fate: asyncio.Future[int] | None = None,
         popen: subprocess.Popen[bytes] | None = None,
     ) -> None:
-        self.stdout = os.fdopen(stdout, "rb", 0)
-        self.stderr = os.fdopen(stderr, "rb", 0)
+        self.stdout: IO[bytes] = os.fdopen(stdout, "rb", 0)
+        self.stderr: IO[bytes] = os.fdopen(stderr, "rb", 0)
         self.warden: int | None = popen.pid if popen is not None else None
         self.pid: int | None = None
         self._link = link
@@ -199,7 +202,8 @@ class Warded:
     async def exited(self) -> Exit:
         """When the snippet exits (or its warden is gone)."""
         while not self._exited.done() and not self._done.done():
-            await asyncio.wait({self._exited, self._done}, timeout=TICK_S)
+            waiting: set[asyncio.Future[Any]] = {self._exited, self._done}
+            await asyncio.wait(waiting, timeout=TICK_S)
             self._watch()
         return await self._outcome()
 
@@ -248,13 +252,16 @@ class Warded:
         warden = self.warden
         if self._popen is not None:
             self._status = await _reaped(self._popen, BURY_S)
+            if self._status:  # it did not end normally: what was below it is ours now
+                contain.sweep()
         elif self._fate is not None:
             try:
                 status = await asyncio.wait_for(asyncio.shield(self._fate), BURY_S)
                 self._status = os.waitstatus_to_exitcode(status)
             except (ServerGone, TimeoutError):  # the warden may be ours now (re-parented)
-                if warden is not None and (status := contain.reap(warden, 0.5)) is not None:
-                    self._status = os.waitstatus_to_exitcode(status)
+                reaped = contain.reap(warden, 0.5) if warden is not None else None
+                if reaped is not None:
+                    self._status = os.waitstatus_to_exitcode(reaped)
         if warden is not None:
             contain.KEEP.discard(warden)
 
@@ -287,37 +294,12 @@ def _signal_name(signum: int) -> str:
 
 async def _reaped(proc: subprocess.Popen[bytes], wait_s: float) -> int | None:
     try:
-        await asyncio.wait_for(exited(proc), wait_s)
+        await asyncio.wait_for(contain.exited(proc), wait_s)
     except TimeoutError:
         proc.kill()
-        await exited(proc)
+        await contain.exited(proc)
     contain.KEEP.discard(proc.pid)
     return proc.returncode
-
-
-async def exited(proc: subprocess.Popen[bytes]) -> None:
-    """Wait for the process itself to exit (not for its pipes to close: gh-119710)."""
-    try:
-        fd = os.pidfd_open(proc.pid)
-    except (AttributeError, OSError):
-        while proc.poll() is None:
-            await asyncio.sleep(0.02)
-        return
-    loop = asyncio.get_running_loop()
-    ready = loop.create_future()
-
-    def wake() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
-    loop.add_reader(fd, wake)
-    try:
-        if proc.poll() is None:
-            await ready
-    finally:
-        loop.remove_reader(fd)
-        os.close(fd)
-    proc.wait()
 
 
 class Direct:
@@ -329,7 +311,7 @@ class Direct:
         self.grouped = contain.facilities().pgroups
 
     async def exited(self) -> Exit:
-        await exited(self.proc)
+        await contain.exited(self.proc)
         return Exit(self.proc.returncode)
 
     async def end(self) -> Exit:
@@ -338,7 +320,7 @@ class Direct:
                 break
             self._signal(signum)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(exited(self.proc), GRACE_S)
+                await asyncio.wait_for(contain.exited(self.proc), GRACE_S)
         await _reaped(self.proc, BURY_S)
         return Exit(self.proc.returncode)
 

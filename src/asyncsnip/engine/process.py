@@ -9,13 +9,12 @@ ended (SIGTERM, a grace, SIGKILL) before the result is returned, so nothing is l
 from __future__ import annotations
 
 import asyncio
-import shutil
 import signal
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from asyncsnip.catalog.schema import Snippet
 from asyncsnip.engine import matching
@@ -23,6 +22,7 @@ from asyncsnip.engine.forkserver import ForkServer
 from asyncsnip.engine.interpreter import skip_reason
 from asyncsnip.engine.launch import Exit, Running, launch
 from asyncsnip.engine.result import Interpreter, Result, Status
+from asyncsnip.engine.scratch import remove_tree
 
 CAPTURE_LIMIT = 1 << 20  # bytes kept per stream; the rest is streamed but not kept
 DRAIN_S = 1.0  # how long to wait for pipes held open by an escaped process
@@ -45,55 +45,68 @@ async def run_snippet(
     if reason:
         return Result(snippet.id, Status.SKIPPED, None, "", "", 0.0, target.label, reason)
     limit = timeout if timeout is not None else snippet.timeout
-    root = Path(tempfile.mkdtemp(prefix="asyncsnip-"))
+    try:
+        root = Path(tempfile.mkdtemp(prefix="asyncsnip-"))
+    except OSError as exc:
+        return _unrunnable(snippet, target, exc)
+    leftover = None
     try:
         script = root / f"snippet-{snippet.id}.py"
         script.write_text(snippet.code, encoding="utf-8")
         (root / "work").mkdir()
-        started = time.monotonic()
         running = await launch(target.executable, script, root / "work", server)
-        outcome, timed_out, stdout, stderr = await _execute(running, limit, out, err)
-        duration = time.monotonic() - started
+        result = _verdict(snippet, target, await _execute(running, limit, out, err), limit)
+    except OSError as exc:
+        result = _unrunnable(snippet, target, exc)
     finally:
-        await _remove(root)
-    result = _verdict(snippet, target, outcome.code, timed_out, stdout, stderr, duration, limit)
-    if outcome.guilty and not timed_out:
-        result.status, result.reason = Status.FAILED, outcome.guilty
+        leftover = await _remove(root)
+    result.leftover = leftover
     return result
 
 
-async def _remove(root: Path) -> None:
-    """Delete the snippet's directory off the event loop: on a file system mounted with
-    `discard`, each rmdir waits for the disk, which would hold up every other snippet."""
+def _unrunnable(snippet: Snippet, target: Interpreter, exc: OSError) -> Result:
+    """A snippet that could not be started at all (no file descriptors left, no memory)."""
+    reason = f"could not be run: {exc.strerror or exc}"
+    return Result(snippet.id, Status.FAILED, None, "", "", 0.0, target.label, reason)
+
+
+async def _remove(root: Path) -> str | None:
+    """Delete the snippet's directory off the event loop (on a file system mounted with
+    `discard`, each rmdir waits for the disk, which would hold up every other snippet);
+    what could not be removed, and why, or None."""
     try:
-        await asyncio.to_thread(shutil.rmtree, root, ignore_errors=True)
+        return await asyncio.to_thread(remove_tree, str(root))
     except asyncio.CancelledError:
-        shutil.rmtree(root, ignore_errors=True)
+        remove_tree(str(root))
         raise
 
 
-def _verdict(
-    snippet: Snippet,
-    target: Interpreter,
-    code: int | None,
-    timed_out: bool,
-    stdout: str,
-    stderr: str,
-    duration: float,
-    limit: float,
-) -> Result:
+class Ran(NamedTuple):
+    outcome: Exit
+    timed_out: bool
+    stdout: str
+    stderr: str
+    duration: float  # until it exited: ending what it left behind is not its time
+    truncated: bool  # its stdout was longer than CAPTURE_LIMIT
+
+
+def _verdict(snippet: Snippet, target: Interpreter, ran: Ran, limit: float) -> Result:
+    code = ran.outcome.code
     result = Result(
-        snippet.id, Status.PASSED, code, stdout, stderr, round(duration, 3), target.label
-    )
-    if timed_out:
+        snippet.id, Status.PASSED, code, ran.stdout, ran.stderr, round(ran.duration, 3),
+        target.label, truncated=ran.truncated,
+    )  # fmt: skip
+    if ran.timed_out:
         result.status, result.reason = Status.TIMEOUT, f"still running after {limit:g}s; ended"
+    elif ran.outcome.guilty:
+        result.status, result.reason = Status.FAILED, ran.outcome.guilty
     elif code != 0:
         result.status, result.reason = Status.FAILED, _describe_exit(code)
     elif snippet.output is not None and not matching.matches(
-        snippet.output, stdout, snippet.ordered
+        snippet.output, ran.stdout, snippet.ordered
     ):
         result.status, result.reason = Status.MISMATCH, "output differs from the expected output"
-        result.diff = matching.diff(snippet.output, stdout)
+        result.diff = matching.diff(snippet.output, ran.stdout)
     return result
 
 
@@ -133,7 +146,8 @@ class _Capture:
 
 async def _execute(
     running: Running, timeout: float, out: Sink | None, err: Sink | None
-) -> tuple[Exit, bool, str, str]:
+) -> Ran:
+    started = time.monotonic()
     captures = (_Capture(out), _Capture(err))
     readers = [
         asyncio.create_task(_pump(pipe, capture))
@@ -146,13 +160,15 @@ async def _execute(
         except TimeoutError:
             timed_out = True
     finally:
+        duration = time.monotonic() - started
         try:
             final = await running.end()
         except asyncio.CancelledError:  # interrupted again while cleaning up
             running.kill()
             raise
         await _drain(readers)
-    return outcome or final, timed_out, captures[0].text(), captures[1].text()
+    stdout, stderr = (capture.text() for capture in captures)
+    return Ran(outcome or final, timed_out, stdout, stderr, duration, captures[0].cut)
 
 
 async def _pump(pipe: Any, capture: _Capture) -> None:
