@@ -195,7 +195,7 @@ class Warded:
         except (EOFError, TimeoutError):
             if self.warden is None or self._popen is not None:
                 self.kill()
-                self._link.close()
+                self._close_link()
                 raise NotStarted() from None
             # the warden came and went: exited() tells what the snippet did to it
 
@@ -228,6 +228,13 @@ class Warded:
         await self._bury()
         return await self._outcome()
 
+    def _close_link(self) -> None:
+        """Through the transport that owns the socket, else the socket itself."""
+        if self._writer is not None:
+            self._writer.close()
+        else:
+            self._link.close()
+
     def _send(self, data: bytes) -> None:
         if self._writer is not None:
             with contextlib.suppress(OSError, RuntimeError):
@@ -248,7 +255,7 @@ class Warded:
         self._reader.cancel()
         with contextlib.suppress(BaseException):
             await self._reader
-        self._link.close()
+        self._close_link()
         warden = self.warden
         if self._popen is not None:
             self._status = await _reaped(self._popen, BURY_S)
