@@ -40,13 +40,16 @@ def guarded(work: Callable[[], Awaitable[T]]) -> T:
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
         assert task is not None
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
 
-            def cancel(signum: int = signum) -> None:
+            def cancel(signum: int = getattr(signal, name, 0)) -> None:
                 received.append(signum)
                 task.cancel()
 
-            loop.add_signal_handler(signum, cancel)
+            # Windows has no SIGHUP and no signal handlers in the loop: Ctrl-C is
+            # KeyboardInterrupt there, and the snippets' process trees are ended all the same
+            with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError):
+                loop.add_signal_handler(getattr(signal, name), cancel)
         started = contain.begin()
         try:
             return await work()

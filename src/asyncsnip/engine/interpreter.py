@@ -76,6 +76,8 @@ async def _ask(python: str, modules: frozenset[str]) -> Interpreter:
 async def _read(pipe: IO[bytes] | None) -> bytes:
     """Up to ANSWER_LIMIT bytes of a pipe, until end of file."""
     assert pipe is not None
+    if sys.platform == "win32":  # the proactor loop cannot read an ordinary pipe
+        return await asyncio.to_thread(pipe.read, ANSWER_LIMIT)
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)

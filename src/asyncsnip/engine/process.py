@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -172,6 +173,10 @@ async def _execute(
 
 
 async def _pump(pipe: Any, capture: _Capture) -> None:
+    if sys.platform == "win32":  # the proactor loop cannot read an ordinary pipe
+        while chunk := await asyncio.to_thread(pipe.read, 1 << 16):
+            capture.feed(chunk)
+        return
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
