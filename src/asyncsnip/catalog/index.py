@@ -26,6 +26,26 @@ def slim(sections: list[dict[str, Any]], snippets: list[dict[str, Any]]) -> Slim
     }
 
 
+def well_formed(form: Any) -> bool:
+    """Is `form` exactly what slim() makes? The cache it comes from is not trusted."""
+    if not isinstance(form, dict) or set(form) != {"sections", "snippets"}:
+        return False
+    sections, snippets = form["sections"], form["snippets"]
+    if not isinstance(sections, dict) or not isinstance(snippets, dict):
+        return False
+    if not all(type(k) is str and type(v) is str for k, v in sections.items()):
+        return False
+    return all(type(k) is str and _entry(v) for k, v in snippets.items())
+
+
+def _entry(value: Any) -> bool:
+    if type(value) is not tuple or len(value) != 3:
+        return False
+    title, tags, section = value
+    tags_ok = type(tags) is tuple and all(type(tag) is str for tag in tags)
+    return type(title) is str and tags_ok and (section is None or type(section) is str)
+
+
 class Index:
     """id -> (title, tags), section -> title, and which ids the built-in catalog defines."""
 

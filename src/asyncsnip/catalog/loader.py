@@ -9,7 +9,7 @@ from typing import Any
 from asyncsnip.catalog import cache
 from asyncsnip.catalog.index import slim
 from asyncsnip.catalog.model import Catalog, Source
-from asyncsnip.catalog.paths import catalog_paths
+from asyncsnip.catalog.paths import catalog_paths, present
 from asyncsnip.catalog.schema import Section, Snippet
 from asyncsnip.errors import CatalogError
 
@@ -26,7 +26,7 @@ def load(builtin: bool = True, extra: Iterable[StrPath] = ()) -> Catalog:
     problems: list[str] = []
     unresolved: list[tuple[Snippet, str]] = []
     for label, path, required in catalog_paths(builtin, extra):
-        if not required and not os.path.exists(path):
+        if not required and not present(path):
             continue
         sections, snippets, lines_of = _parse_file(path, problems)
         for table in sections:
@@ -54,9 +54,10 @@ def _parse_file(path: str, problems: list[str]) -> tuple[Tables, Tables, list[di
         stat = os.stat(path)
     except OSError:
         stat = None
-    if stat is not None and (cached := cache.get(path, stat)) is not None:
-        return cached  # type: ignore[no-any-return]
-    from asyncsnip.catalog.fileformat import parse, read_text
+    from asyncsnip.catalog.fileformat import cached_tables, parse, read_text
+
+    if stat is not None and (cached := cached_tables(cache.get(path, stat))) is not None:
+        return cached  # the cache is untrusted: only exactly valid tables are taken
 
     text, reason = read_text(path)
     if text is None:

@@ -62,3 +62,16 @@ def _xdg(variable: str, default: str) -> str:
     """What platformdirs answers on Linux: $VARIABLE if set and non-blank, else ~/default."""
     base = os.environ.get(variable, "").strip()
     return os.path.join(base or os.path.expanduser(f"~/{default}"), APP)
+
+
+def present(path: StrPath) -> bool:
+    """Is there anything at `path`: a file, or a name that cannot be followed (a symlink
+    loop, a directory that cannot be searched), which reading it will report? Only a path
+    that does not exist at all (a dangling symlink included) is absent."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True

@@ -18,7 +18,7 @@ from typing import Any
 import tomli_w
 
 from asyncsnip.catalog import fileformat as validate
-from asyncsnip.catalog.paths import user_catalog_path
+from asyncsnip.catalog.paths import present, user_catalog_path
 from asyncsnip.errors import CatalogError, SnippetExists, UsageError
 from asyncsnip.store.files import write_atomic
 
@@ -125,7 +125,7 @@ def _flock(fd: int) -> None:
 
 def _current(path: Path) -> tuple[str, Doc]:
     """The catalog's text and document; one that does not parse is never written over."""
-    if not path.exists():
+    if not present(path):
         return "", {}
     text, reason = validate.read_text(str(path))
     problems = [reason or str(path)] if text is None else validate.parse(text, str(path)).problems
@@ -212,7 +212,7 @@ def _cut_end(text: str, start: int, end: int) -> int:
 def _load(text: str) -> Doc | None:
     try:
         return tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError):
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
         return None
 
 
