@@ -26,6 +26,10 @@ def hint_for(exc: errors.AsyncsnipError) -> str | None:
         return "pass --python with the path of a Python 3 interpreter"
     if isinstance(exc, errors.SnippetExists):
         return "add --force to replace it"
+    if isinstance(exc, errors.WriteError):
+        if exc.failure:
+            return "nothing was changed: what was there before is as it was"
+        return "give the path of a file (FIFOs and character devices are written into)"
     return exc.hint
 
 

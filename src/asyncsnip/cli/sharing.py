@@ -68,9 +68,9 @@ def export(
     chosen = query.select(current.catalog, tag or [], section)
     document = build(current.catalog, chosen, format_, compact)
     if output is not None:
-        from asyncsnip.store.files import write_atomic
+        from asyncsnip.store.files import write_output
 
-        write_atomic(output, document.encode("utf-8"))
+        write_output(output, document.encode("utf-8"))
         sys.stderr.write(f"asyncsnip: wrote {len(chosen)} snippets to {output}\n")
     if copy_:
         from asyncsnip import clipboard
