@@ -142,7 +142,9 @@ def test_a_snippet_that_stops_or_kills_its_parent_harms_only_itself(
     assert leftovers(pids) == []
 
 
-@pytest.mark.parametrize(("ident", "did"), [("stops-parent", "stopped"), ("kills-parent", "killed")])
+@pytest.mark.parametrize(
+    ("ident", "did"), [("stops-parent", "stopped"), ("kills-parent", "killed")]
+)
 def test_run_marks_what_a_snippet_did_to_its_parent(pids: Path, ident: str, did: str) -> None:
     """`run` of a snippet that stops or kills its parent: exit 1, the reason says so."""
     proc = asyncsnip("--no-builtin", "--catalog", ESCAPES, "run", ident, "--json", timeout=30)

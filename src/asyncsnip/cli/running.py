@@ -79,6 +79,14 @@ def check_exit_code(results: Sequence[Result]) -> ExitCode:
     return ExitCode.FAILED if bad else ExitCode.OK
 
 
+def _note_jobs(asked: int, allowed: int) -> None:
+    if allowed < asked:
+        sys.stderr.write(
+            f"asyncsnip: note: running {allowed} snippets at a time, not {asked}: "
+            "that is what the open-file limit (ulimit -n) allows\n"
+        )
+
+
 def check(
     ctx: typer.Context,
     ids: Annotated[
@@ -120,6 +128,7 @@ def check(
         wanted = {query.get(current.catalog, ident).id for ident in ids}
         chosen = [s for s in chosen if s.id in wanted]
     pythons = python or [default_python()]
+    _note_jobs(jobs or DEFAULT_JOBS, batch.sized_jobs(jobs or DEFAULT_JOBS))
     progress = render.Progress(
         len(chosen) * len(pythons), enabled=not json and stderr_is_terminal()
     )

@@ -90,6 +90,11 @@ def _record(current: State, table: dict[str, Any]) -> str:
     if result.status != Status.PASSED:
         render.verdict(current.stderr_style(), result)
         raise UsageError(f"not added: the snippet {result.status} when recorded")
+    if result.truncated:
+        raise UsageError(
+            "not added: its output is longer than 1 MiB, more than asyncsnip keeps to record",
+            hint="print less, or add it without --record and write its output yourself",
+        )
     return result.stdout
 
 

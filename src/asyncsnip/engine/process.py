@@ -145,9 +145,7 @@ class _Capture:
         return text + CUT_MARK if self.cut else text
 
 
-async def _execute(
-    running: Running, timeout: float, out: Sink | None, err: Sink | None
-) -> Ran:
+async def _execute(running: Running, timeout: float, out: Sink | None, err: Sink | None) -> Ran:
     started = time.monotonic()
     captures = (_Capture(out), _Capture(err))
     readers = [
