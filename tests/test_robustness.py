@@ -230,7 +230,11 @@ def test_remove_on_a_full_disk_keeps_the_older_backup(tmpfs: Path) -> None:
     one_error(proc, 1, "No space left on device")
     assert (config / "snippets.toml").read_text() == text
     assert (config / "snippets.toml.bak").read_text() == "OLDER"
-    assert sorted(os.listdir(config)) == ["snippets.toml", "snippets.toml.bak", "snippets.toml.lock"]
+    assert sorted(os.listdir(config)) == [
+        "snippets.toml",
+        "snippets.toml.bak",
+        "snippets.toml.lock",
+    ]
 
 
 @pytest.mark.parametrize("name", ["dir", ".", "", "loop"])
@@ -383,3 +387,91 @@ def test_record_refuses_output_that_was_cut(user_catalog: Path, tmp_path: Path) 
     proc = asyncsnip("add", "big", "--title", "T", "--tag", "t", "--code-file", code, "--record")
     with_hint(one_error(proc, 2, "longer than 1 MiB"))
     assert not user_catalog.exists()
+
+
+def fake_python(tmp_path: Path, name: str, body: str) -> Path:
+    """An executable shell script standing in for a Python."""
+    path = tmp_path / name
+    path.write_text("#!/bin/sh\n" + body + "\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_a_python_that_hangs_is_ended(tmp_path: Path) -> None:
+    """--python at a program that never answers: ended after a few seconds (with what it
+    started), one line saying so, exit 2."""
+    pids = tmp_path / "pids"
+    hang = fake_python(tmp_path, "hang", f"echo $$ >> {pids}\nsleep 100 &\necho $! >> {pids}\nwait")
+    started = time.monotonic()
+    stderr = one_error(asyncsnip("run", "hello-world", "--python", hang), 2, "did not answer")
+    with_hint(stderr)
+    assert time.monotonic() - started < 10
+    time.sleep(0.2)
+    assert all(not Path(f"/proc/{pid}").exists() for pid in map(int, pids.read_text().split()))
+
+
+def test_ctrl_c_during_the_probe_ends_it(tmp_path: Path) -> None:
+    """Ctrl-C while the --python program hangs: exit 130, and the program is ended too."""
+    pids = tmp_path / "pids"
+    hang = fake_python(tmp_path, "hang", f"echo $$ >> {pids}\nexec sleep 100")
+    proc = subprocess.Popen(
+        [*MODULE, "check", "hello-world", "--python", str(hang)], stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 10
+    while not (pids.exists() and pids.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=10)
+    assert proc.returncode == 130
+    assert b"Traceback" not in stderr
+    time.sleep(0.2)
+    (pid,) = map(int, pids.read_text().split())
+    assert not Path(f"/proc/{pid}").exists() or b"Z" in Path(f"/proc/{pid}/stat").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("echo '{}'", "it printed '{}'"),
+        ("echo '[1,2]'", "it printed '[1,2]'"),
+        (
+            "echo \"pyenv: python3.9: command not found\" >&2\necho >&2\n"
+            "echo \"The \\`python3.9' command exists in these Python versions:\" >&2\nexit 127",
+            "it said: pyenv: python3.9: command not found",
+        ),
+        ("echo 'Traceback (most recent call last):' >&2\necho 'ImportError: nope' >&2\nexit 1",
+         "it said: ImportError: nope"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_a_python_that_answers_wrongly(tmp_path: Path, body: str, said: str, command: str) -> None:
+    """Output that is not a Python's answer, or an inactive pyenv shim: its own words."""
+    python = fake_python(tmp_path, "python", body)
+    with_hint(one_error(asyncsnip(command, "hello-world", "--python", python), 2, said))
+
+
+def inactive_shim() -> Path | None:
+    """A pyenv shim for a Python version that is installed but not selected, if any."""
+    if shutil.which("pyenv") is None:
+        return None
+    root = subprocess.run(["pyenv", "root"], capture_output=True, text=True).stdout.strip()
+    for shim in sorted((Path(root) / "shims").glob("python3.*")):
+        runs = subprocess.run([shim, "-c", "pass"], capture_output=True)
+        if shim.name[-1].isdigit() and runs.returncode != 0:
+            return shim
+    return None
+
+
+def test_an_inactive_pyenv_shim_is_quoted() -> None:
+    """The real shim of a pyenv version that is not selected says why; so does asyncsnip."""
+    shim = inactive_shim()
+    if shim is None:
+        pytest.skip("no inactive pyenv shim here")
+    one_error(asyncsnip("run", "hello-world", "--python", shim), 2, f"pyenv: {shim.name}")
+
+
+def test_an_empty_python_is_refused_by_run_and_check_alike() -> None:
+    """`--python ""`: the same error for run and check (it used to mean the default for run)."""
+    run = one_error(asyncsnip("run", "hello-world", "--python", ""), 2, "value is empty")
+    check = one_error(asyncsnip("check", "hello-world", "--python", ""), 2, "value is empty")
+    assert run == check
