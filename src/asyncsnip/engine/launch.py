@@ -18,46 +18,21 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
-from typing import IO, Any, NamedTuple, Protocol
+from typing import IO, Any
 
 from asyncsnip.engine import contain
 from asyncsnip.engine.forkserver import ForkServer, ServerGone
+from asyncsnip.engine.handle import BURY_S, GRACE_S, Exit, Running, env, reaped
 
-GRACE_S = 1.0  # between SIGTERM and SIGKILL
 STARTED_S = 10.0  # for a warden to start the snippet
 END_S = GRACE_S + 4.0  # for a warden to end everything below it
-BURY_S = 2.0  # for a warden's own exit status, once it said it is done
 TICK_S = 0.2  # how often a waiting engine looks whether the warden was stopped
 WARDEN = (Path(__file__).parent / "warden_main.py").read_text(encoding="utf-8")
 WARDEN += "\nfresh_main()\n"
-KILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # Windows has no SIGKILL
-
-
-class Exit(NamedTuple):
-    code: int | None  # as subprocess gives it: negative for a signal; None if unknown
-    guilty: str | None = None  # what the snippet did to its supervision
 
 
 class NotStarted(Exception):
     """The snippet never started (its server went away first); it may be started again."""
-
-
-class Running(Protocol):
-    @property
-    def stdout(self) -> IO[bytes]: ...
-
-    @property
-    def stderr(self) -> IO[bytes]: ...
-
-    async def exited(self) -> Exit: ...
-
-    async def end(self) -> Exit: ...
-
-    def kill(self) -> None: ...
-
-
-def _env() -> dict[str, str]:
-    return dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
 
 
 async def launch(python: str, script: Path, cwd: Path, server: ForkServer | None) -> Running:
@@ -67,7 +42,9 @@ async def launch(python: str, script: Path, cwd: Path, server: ForkServer | None
             return await _forked(server, script, cwd)
     if contain.facilities().fork:
         return await _fresh(python, script, cwd)
-    return _direct(python, script, cwd)
+    from asyncsnip.engine.direct import start
+
+    return start(python, script, cwd)
 
 
 def _pipes() -> tuple[tuple[int, int], tuple[int, int]]:
@@ -109,7 +86,7 @@ async def _fresh(python: str, script: Path, cwd: Path) -> Warded:
     argv = [sys.executable, "-I", "-S", "-c", WARDEN, str(theirs.fileno()), python, str(script)]
     try:
         proc = subprocess.Popen(
-            argv, cwd=cwd, env=_env(), start_new_session=True, pass_fds=[theirs.fileno()],
+            argv, cwd=cwd, env=env(), start_new_session=True, pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w,
         )  # fmt: skip
     except BaseException:
@@ -258,7 +235,7 @@ class Warded:
         self._close_link()
         warden = self.warden
         if self._popen is not None:
-            self._status = await _reaped(self._popen, BURY_S)
+            self._status = await reaped(self._popen, BURY_S)
             if self._status:  # it did not end normally: what was below it is ours now
                 contain.sweep()
         elif self._fate is not None:
@@ -266,9 +243,9 @@ class Warded:
                 status = await asyncio.wait_for(asyncio.shield(self._fate), BURY_S)
                 self._status = os.waitstatus_to_exitcode(status)
             except (ServerGone, TimeoutError):  # the warden may be ours now (re-parented)
-                reaped = contain.reap(warden, 0.5) if warden is not None else None
-                if reaped is not None:
-                    self._status = os.waitstatus_to_exitcode(reaped)
+                late = contain.reap(warden, 0.5) if warden is not None else None
+                if late is not None:
+                    self._status = os.waitstatus_to_exitcode(late)
         if warden is not None:
             contain.KEEP.discard(warden)
 
@@ -297,64 +274,3 @@ def _signal_name(signum: int) -> str:
         return signal.Signals(signum).name
     except ValueError:
         return f"signal {signum}"
-
-
-async def _reaped(proc: subprocess.Popen[bytes], wait_s: float) -> int | None:
-    try:
-        await asyncio.wait_for(contain.exited(proc), wait_s)
-    except TimeoutError:
-        proc.kill()
-        await contain.exited(proc)
-    contain.KEEP.discard(proc.pid)
-    return proc.returncode
-
-
-class Direct:
-    """A snippet started without a warden (no fork): ended as a process tree."""
-
-    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
-        assert proc.stdout is not None and proc.stderr is not None
-        self.proc, self.stdout, self.stderr = proc, proc.stdout, proc.stderr
-        self.grouped = contain.facilities().pgroups
-
-    async def exited(self) -> Exit:
-        await contain.exited(self.proc)
-        return Exit(self.proc.returncode)
-
-    async def end(self) -> Exit:
-        for signum in (signal.SIGTERM, KILL):
-            if self.proc.poll() is not None and not self.grouped:
-                break
-            self._signal(signum)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(contain.exited(self.proc), GRACE_S)
-        await _reaped(self.proc, BURY_S)
-        return Exit(self.proc.returncode)
-
-    def _signal(self, signum: int) -> None:
-        if sys.platform == "win32":  # the whole tree: the Job Object of a console is ours
-            subprocess.run(
-                ["taskkill", "/T", "/F", "/PID", str(self.proc.pid)],
-                capture_output=True, timeout=10, check=False,
-            )  # fmt: skip
-        with contextlib.suppress(OSError):
-            if self.grouped:
-                os.killpg(self.proc.pid, signum)
-            else:
-                self.proc.send_signal(signum)
-
-    def kill(self) -> None:
-        self._signal(KILL)
-
-
-def _direct(python: str, script: Path, cwd: Path) -> Direct:
-    grouped = contain.facilities().pgroups
-    options: dict[str, Any] = {"start_new_session": True} if grouped else {}
-    if sys.platform == "win32":
-        options = {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
-    proc = subprocess.Popen(
-        [python, "-u", str(script)], cwd=cwd, env=_env(), **options,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    contain.KEEP.add(proc.pid)
-    return Direct(proc)

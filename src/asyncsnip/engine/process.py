@@ -20,8 +20,9 @@ from typing import Any, NamedTuple
 from asyncsnip.catalog.schema import Snippet
 from asyncsnip.engine import matching
 from asyncsnip.engine.forkserver import ForkServer
+from asyncsnip.engine.handle import Exit, Running
 from asyncsnip.engine.interpreter import skip_reason
-from asyncsnip.engine.launch import Exit, Running, launch
+from asyncsnip.engine.launch import launch
 from asyncsnip.engine.result import Interpreter, Result, Status
 from asyncsnip.engine.scratch import remove_tree
 
