@@ -71,15 +71,20 @@ def leftovers(pids: Path) -> list[str]:
 
 
 def engine_processes() -> set[int]:
-    """Fork servers and wardens (their command line holds their source), still alive."""
+    """Fork servers and wardens (their command line holds their source), still alive,
+    started by this test (their environment holds its ASYNCSNIP_TEST_PIDS: on a shared
+    machine other people's come and go meanwhile)."""
+    mine = f"ASYNCSNIP_TEST_PIDS={os.environ.get('ASYNCSNIP_TEST_PIDS', '')}".encode()
     found = set()
     for entry in Path("/proc").iterdir():
         try:
             cmdline = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
         if b"The warden: one process per snippet" in cmdline and alive(int(entry.name)):
-            found.add(int(entry.name))
+            if mine in environ:
+                found.add(int(entry.name))
     return found
 
 

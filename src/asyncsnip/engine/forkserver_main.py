@@ -141,7 +141,6 @@ def fork_warden(request: dict[str, Any], fds: list[int], server: Server) -> int:
         os.close(wake_r)
         os.close(wake_w)
         stdout, stderr, link = fds
-        warden_sock = socket.socket(fileno=link)
 
         def start(close: list[int]) -> int:
             def run(ready_w: int) -> None:
@@ -157,7 +156,7 @@ def fork_warden(request: dict[str, Any], fds: list[int], server: Server) -> int:
             return child
 
         try:
-            supervise(warden_sock, start)
+            supervise(link, start)
         finally:
             os._exit(70)
     for fd in fds:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import signal
 import socket
@@ -141,8 +140,8 @@ class Warded:
         self._writer = writer
         try:
             while line := await reader.readline():
-                self._on(json.loads(line))
-        except (OSError, ValueError):
+                self._on(*line.decode().split())
+        except (OSError, ValueError, TypeError):
             pass
         finally:  # end of file: the warden is gone
             if not self._started.done():
@@ -151,17 +150,17 @@ class Warded:
             if not self._done.done():
                 self._done.set_result(None)
 
-    def _on(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
+    def _on(self, kind: str, value: str) -> None:
+        """One line from the warden: "warden PID", "started PID", "exited STATUS", "done N"."""
         if kind == "warden" and self._popen is None:
-            self.warden = int(event["pid"])
+            self.warden = int(value)
             contain.KEEP.add(self.warden)
-        elif kind == "started":
-            self.pid = int(event["pid"])
+        elif kind == "started" and not self._started.done():
+            self.pid = int(value)
             self._started.set_result(None)
         elif kind == "exited" and not self._exited.done():
-            status = event.get("status")
-            self._exited.set_result(None if status is None else os.waitstatus_to_exitcode(status))
+            code = os.waitstatus_to_exitcode(int(value)) if value.isdigit() else None
+            self._exited.set_result(code)
         elif kind == "done" and not self._done.done():
             self._done.set_result(None)
 

@@ -4,11 +4,13 @@ Stdlib only, Python 3.11+: it runs inside the fork server (in the *target* Pytho
 snippet started afresh, as `python -I -S -c <this source> FD PYTHON SCRIPT`. It leads a
 session of its own, makes itself the child subreaper (Linux), so that every process the
 snippet starts, however it detaches (a new process group, a new session, a double fork),
-stays below it, and forks the snippet. It speaks to asyncsnip over a stream socket, one JSON
-object per line: "warden" (its pid, before the fork), "started" (the snippet's pid, once it
-leads its own session), "exited" (the snippet's wait status), "done" (how many leftovers it
+stays below it, and forks the snippet. It speaks to asyncsnip over a stream socket, one line per
+event: "warden PID" (before the fork), "started PID" (the snippet's, once it leads its own
+session), "exited STATUS" (the snippet's wait status), "done N" (how many leftovers it
 ended). asyncsnip may send "end" (a timeout or Ctrl-C: end everything now). End of file on
 the socket means asyncsnip is gone (even SIGKILLed): everything below the warden is killed.
+Started afresh it imports as little as it can (no json, socket or selectors): it is one
+more interpreter start for every `run`.
 
 A snippet that stops or kills its parent stops or kills only its own warden; asyncsnip sees
 that and marks that snippet alone. The snippet gets PR_SET_PDEATHSIG, so it dies with its
@@ -17,23 +19,23 @@ exercise what other platforms get: without /proc the warden ends the snippet's p
 only; without prctl orphans are not kept below it.
 """
 
-import contextlib
-import json
 import os
-import selectors
+import select
 import signal
-import socket
 import sys
 import time
-from collections.abc import Callable
-from typing import Any, NoReturn
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, NoReturn
 
 GRACE_S = 1.0  # between SIGTERM and SIGKILL
 SETTLE_S = 5.0  # how long to keep killing what keeps appearing (a fork bomb) before giving up
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 IGNORED = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM")
-_libc: list[Any] = []
+_libc: list["Any"] = []
 
 
 def without() -> list[str]:
@@ -113,8 +115,10 @@ def descendants(pid: int) -> list[int] | None:
 
 def signal_all(pids: list[int], signum: int) -> None:
     for pid in pids:
-        with contextlib.suppress(OSError):
+        try:
             os.kill(pid, signum)
+        except OSError:
+            pass
 
 
 def reap(wanted: int, statuses: dict[int, int]) -> None:
@@ -138,8 +142,10 @@ def end_all(snippet: int, statuses: dict[int, int], first: int = signal.SIGTERM)
     for signum in dict.fromkeys((first, signal.SIGKILL)):
         below = descendants(me)
         if below is None:  # no /proc: the snippet's own process group is all we can name
-            with contextlib.suppress(OSError):
+            try:
                 os.killpg(snippet, signum)
+            except OSError:
+                pass
             below = [] if snippet in statuses else [snippet]
         ended.update(below)
         signal_all(below, signum)
@@ -165,18 +171,24 @@ def _anything_left(me: int, snippet: int, statuses: dict[int, int]) -> bool:
     return bool(below) or snippet not in statuses
 
 
-def send(sock: socket.socket, **message: Any) -> bool:
+def send(link: int, event: str, value: object) -> bool:
+    """One line to asyncsnip; False if it is gone."""
+    data = f"{event} {value}\n".encode()
     try:
-        sock.sendall(json.dumps(message).encode() + b"\n")
+        while data:
+            data = data[os.write(link, data) :]
     except OSError:
         return False
     return True
 
 
-def supervise(sock: socket.socket, start: Callable[[list[int]], int]) -> NoReturn:
-    """Run the snippet that `start` forks (given the fds the child must close) to its end."""
-    with contextlib.suppress(OSError):
+def supervise(link: int, start: "Callable[[list[int]], int]") -> "NoReturn":
+    """Run the snippet that `start` forks (given the fds the child must close) to its end;
+    `link` is the socket to asyncsnip."""
+    try:
         os.setsid()  # already done when started afresh (asyncsnip starts a new session)
+    except OSError:
+        pass
     prctl(PR_SET_CHILD_SUBREAPER, 1)
     for name in IGNORED:  # a snippet signalling its parent must not end the supervision
         signal.signal(getattr(signal, name), signal.SIG_IGN)
@@ -185,32 +197,34 @@ def supervise(sock: socket.socket, start: Callable[[list[int]], int]) -> NoRetur
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-    send(sock, event="warden", pid=os.getpid())
-    snippet = start([sock.fileno(), wake_r, wake_w])
-    send(sock, event="started", pid=snippet)
+    send(link, "warden", os.getpid())
+    snippet = start([link, wake_r, wake_w])
+    send(link, "started", snippet)
     statuses: dict[int, int] = {}
-    _wait(sock, wake_r, snippet, statuses)
-    send(sock, event="exited", status=statuses.get(snippet))
+    _wait(link, wake_r, snippet, statuses)
+    send(link, "exited", statuses.get(snippet, "none"))
     leftovers = end_all(snippet, statuses)
-    send(sock, event="done", leftovers=leftovers)
+    send(link, "done", leftovers)
     os._exit(0)
 
 
-def _wait(sock: socket.socket, wake_r: int, snippet: int, statuses: dict[int, int]) -> None:
+def _wait(link: int, wake_r: int, snippet: int, statuses: dict[int, int]) -> None:
     """Until the snippet exits, or asyncsnip says "end" (or goes away: kill it all at once)."""
-    selector = selectors.DefaultSelector()
-    selector.register(sock, selectors.EVENT_READ, "asyncsnip")
-    selector.register(wake_r, selectors.EVENT_READ, "child")
+    poll = select.poll()
+    poll.register(link, select.POLLIN)
+    poll.register(wake_r, select.POLLIN)
     reap(snippet, statuses)
     while snippet not in statuses:
-        for key, _ in selector.select(timeout=1.0):
-            if key.data == "child":
-                with contextlib.suppress(OSError):
+        for fd, _ in poll.poll(1000):
+            if fd == wake_r:
+                try:
                     while os.read(wake_r, 512):
                         pass
+                except OSError:
+                    pass
                 continue
             try:
-                data = sock.recv(4096)
+                data = os.read(link, 4096)
             except OSError:
                 data = b""
             if not data:  # asyncsnip is gone: nobody will read a report
@@ -219,7 +233,6 @@ def _wait(sock: socket.socket, wake_r: int, snippet: int, statuses: dict[int, in
             if b"end" in data:
                 end_all(snippet, statuses)
         reap(snippet, statuses)
-    selector.close()
 
 
 def prepare_child(ready_w: int, close: list[int], stdout: int, stderr: int, cwd: str) -> None:
@@ -236,8 +249,10 @@ def prepare_child(ready_w: int, close: list[int], stdout: int, stderr: int, cwd:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     for fd in close:
-        with contextlib.suppress(OSError):
+        try:
             os.close(fd)
+        except OSError:
+            pass
     null = os.open(os.devnull, os.O_RDONLY)
     for source, target in ((null, 0), (stdout, 1), (stderr, 2)):
         if source != target:
@@ -246,7 +261,7 @@ def prepare_child(ready_w: int, close: list[int], stdout: int, stderr: int, cwd:
     os.chdir(cwd)
 
 
-def fork_child(run: Callable[[int], None]) -> int:
+def fork_child(run: "Callable[[int], None]") -> int:
     """Fork; the child calls `run(ready_w)` and must close ready_w once it leads its own
     session (and never return); the parent returns the child's pid once that happened."""
     ready_r, ready_w = os.pipe()
@@ -263,12 +278,11 @@ def fork_child(run: Callable[[int], None]) -> int:
     return pid
 
 
-def fresh_main() -> NoReturn:
+def fresh_main() -> "NoReturn":
     """`python -I -S -c SOURCE FD PYTHON SCRIPT`: supervise `PYTHON -u SCRIPT`, started in
     the working directory, with the warden's own stdout and stderr (the snippet's pipes)."""
-    fd, python, script = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    sock = socket.socket(fileno=fd)
-    sock.set_inheritable(False)
+    link, python, script = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+    os.set_inheritable(link, False)
     cwd = os.getcwd()
 
     def start(close: list[int]) -> int:
@@ -281,4 +295,4 @@ def fresh_main() -> NoReturn:
 
         return fork_child(run)
 
-    supervise(sock, start)
+    supervise(link, start)
