@@ -82,9 +82,9 @@ def engine_processes() -> set[int]:
             environ = (entry / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"The warden: one process per snippet" in cmdline and alive(int(entry.name)):
-            if mine in environ:
-                found.add(int(entry.name))
+        ours = mine in environ and b"The warden: one process per snippet" in cmdline
+        if ours and alive(int(entry.name)):
+            found.add(int(entry.name))
     return found
 
 

@@ -373,9 +373,9 @@ def fork_servers() -> list[int]:
             environ = (entry / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"The fork server: runs inside" in cmdline and running(int(entry.name)):
-            if mine in environ:
-                found.append(int(entry.name))
+        ours = mine in environ and b"The fork server: runs inside" in cmdline
+        if ours and running(int(entry.name)):
+            found.append(int(entry.name))
     return found
 
 

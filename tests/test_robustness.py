@@ -475,3 +475,26 @@ def test_an_empty_python_is_refused_by_run_and_check_alike() -> None:
     run = one_error(asyncsnip("run", "hello-world", "--python", ""), 2, "value is empty")
     check = one_error(asyncsnip("check", "hello-world", "--python", ""), 2, "value is empty")
     assert run == check
+
+
+MOUNTS = """import os, subprocess
+os.mkdir("m")
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", "m"], check=True)
+print("mounted")"""
+
+
+@pytest.mark.skipif(not ROOT or not shutil.which("mount"), reason="needs root to mount")
+def test_what_cannot_be_removed_is_reported(tmp_path: Path, scratch: Path) -> None:
+    """A mount point left in the working directory cannot be removed: the result names it
+    (`leftover`) and stderr warns, instead of leaving it behind silently."""
+    path = catalog(tmp_path, ("mounts", MOUNTS))
+    proc = asyncsnip("--no-builtin", "--catalog", path, "run", "mounts", "--json")
+    (left,) = os.listdir(scratch)
+    try:
+        assert proc.returncode == 0, proc.stderr
+        leftover = json.loads(proc.stdout)["leftover"]
+        assert leftover == f"{scratch / left / 'work' / 'm'}: Device or resource busy"
+        assert b"its temporary directory could not be removed" in proc.stderr
+    finally:
+        subprocess.run(["umount", "-l", str(scratch / left / "work" / "m")], check=False)
+        shutil.rmtree(scratch / left)

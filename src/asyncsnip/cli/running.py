@@ -47,6 +47,7 @@ def run(
     snippet = query.get(current.catalog, snippet_id)
     sinks = (None, None) if json else (_writer(sys.stdout), _writer(sys.stderr))
     result = batch.run_one(snippet, python, timeout, *sinks)
+    _warn_leftovers([result])
     if json:
         render.write_json(result.to_dict())
     else:
@@ -77,6 +78,15 @@ def check_exit_code(results: Sequence[Result]) -> ExitCode:
     """`check`: 0 unless something failed, mismatched or timed out."""
     bad = {result.status for result in results} - {Status.PASSED, Status.SKIPPED}
     return ExitCode.FAILED if bad else ExitCode.OK
+
+
+def _warn_leftovers(results: Sequence[Result]) -> None:
+    for result in results:
+        if result.leftover:
+            sys.stderr.write(
+                f"asyncsnip: warning: {result.id}: its temporary directory could not be "
+                f"removed: {result.leftover}\n"
+            )
 
 
 def _note_jobs(asked: int, allowed: int) -> None:
@@ -138,6 +148,7 @@ def check(
         )
     finally:
         progress.close()
+    _warn_leftovers(results)
     counts = summary(results)
     if json:
         render.write_json(

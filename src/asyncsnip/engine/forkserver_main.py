@@ -57,7 +57,9 @@ def preload(names: list[str]) -> None:
 
 
 def tell(sock: socket.socket, **message: object) -> None:
-    sock.send(json.dumps(message).encode())
+    """A report to asyncsnip; if it is gone, the end of file on the socket says so next."""
+    with contextlib.suppress(OSError):
+        sock.send(json.dumps(message).encode())
 
 
 def leave() -> None:
