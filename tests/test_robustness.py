@@ -498,3 +498,14 @@ def test_what_cannot_be_removed_is_reported(tmp_path: Path, scratch: Path) -> No
     finally:
         subprocess.run(["umount", "-l", str(scratch / left / "work" / "m")], check=False)
         shutil.rmtree(scratch / left)
+
+
+def test_export_to_dev_stdout_appends_as_the_shell_opened_it(tmp_path: Path) -> None:
+    """`-o /dev/stdout >> FILE` appends to FILE (the descriptor is written, not replaced)."""
+    target = tmp_path / "sheet.md"
+    target.write_text("first\n")
+    command = " ".join([*MODULE, "export", "-o", "/dev/stdout"])
+    proc = subprocess.run(["bash", "-c", f"{command} >> {target}"], capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    text = target.read_text()
+    assert text.startswith("first\n# ") and len(text) > 1000

@@ -40,7 +40,13 @@ def write_atomic(
 ) -> None:
     """Write `data` to `path`: replace a regular file atomically (keeping its mode, or with
     `mode`; through a symlink to its file), or write into a FIFO or a character device.
-    `check` is given the complete temporary file and raises to refuse it."""
+    `check` is given the complete temporary file and raises to refuse it. /dev/stdout,
+    /dev/stderr and /dev/fd/N are the descriptor itself, written as the shell opened it (a
+    file opened with `>>` is appended to, not replaced)."""
+    fd = _descriptor(path)
+    if fd is not None and check is None:
+        _write_all(fd, data)
+        return
     current = _examine(path)
     if current is not None and (stat.S_ISFIFO(current) or stat.S_ISCHR(current)):
         if check is not None:
@@ -96,6 +102,8 @@ def write_output(path: Path, data: bytes) -> None:
     """write_atomic for a file the user named: every OSError becomes one WriteError."""
     try:
         write_atomic(path, data)
+    except BrokenPipeError:
+        pass  # the reader went away (`-o /dev/stdout | head`): end quietly, as a pipe does
     except OSError as exc:
         raise error(path, exc) from None
 
@@ -137,6 +145,29 @@ def _mode(path: Path, current: int | None) -> int:
     return stat.S_IMODE(current)
 
 
+def _descriptor(path: Path) -> int | None:
+    """The descriptor a path like /dev/stdout or /dev/fd/3 names, if it is open."""
+    text = os.path.normpath(str(path))
+    named = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}.get(text)
+    for prefix in ("/dev/fd/", "/proc/self/fd/"):
+        number = text.removeprefix(prefix)
+        if text.startswith(prefix) and number.isdigit():
+            named = int(number)
+    if named is None:
+        return None
+    try:
+        os.fstat(named)
+    except OSError:
+        return None
+    return named
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def _write_into(path: Path, data: bytes) -> None:
     """Into a FIFO (which must have a reader: never wait for one) or a character device."""
     try:
@@ -147,9 +178,7 @@ def _write_into(path: Path, data: bytes) -> None:
         raise error(path, exc) from None
     try:
         os.set_blocking(fd, True)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        _write_all(fd, data)
     finally:
         os.close(fd)
 
