@@ -103,7 +103,8 @@ def test_timeout_ends_the_snippet_and_its_child(mode: str, tmp_path: Path) -> No
     )  # fmt: skip
     assert proc.returncode == 124, proc.stderr
     result = json.loads(proc.stdout)
-    assert (result["status"], result["stdout"]) == ("timeout", "started\n")
+    stdout = result["stdout"].replace("\r\n", "\n")  # Windows writes text with CRLF
+    assert (result["status"], stdout) == ("timeout", "started\n")
     assert time.monotonic() - started < 10
     snippet, child = (int(word) for word in pids.read_text().split())
     deadline = time.monotonic() + 3
@@ -123,13 +124,38 @@ def test_check_gives_each_verdict(mode: str, tmp_path: Path) -> None:
     pids = tmp_path / "pids"
     pids.touch()
     proc = asyncsnip(
-        "--no-builtin", "--catalog", PORTABLE, "check", "--json", "--timeout", "1",
+        "--no-builtin", "--catalog", PORTABLE, "check", "--tag", "portable", "--json",
+        "--timeout", "1",
         env=env_for(mode, pids), timeout=60,
     )  # fmt: skip
     assert proc.returncode == 1, proc.stderr
     statuses = {r["id"]: r["status"] for r in json.loads(proc.stdout)["results"]}
     assert statuses == {"sleeper-with-child": "timeout", "quick": "passed", "fails": "failed"}
     end_leftovers([int(word) for word in pids.read_text().split()])
+
+
+@pytest.mark.parametrize("mode", [m for m in modes() if m != "windows"])
+@pytest.mark.skipif(sys.platform == "win32", reason="no warden without fork: documented")
+def test_a_snippet_that_kills_its_parent_harms_only_itself(mode: str, tmp_path: Path) -> None:
+    """Wherever there is fork, a snippet's parent is its warden: killing it ends only the
+    snippet, which is marked for it; asyncsnip lives on and says what was ended."""
+    pids = tmp_path / "pids"
+    pids.touch()
+    proc = asyncsnip(
+        "--no-builtin", "--catalog", PORTABLE, "run", "kills-parent", "--json",
+        env=env_for(mode, pids), timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["status"] == "failed"
+    assert "killed the process that supervises it (its parent)" in result["reason"]
+    ended = "every process it started" if mode == "native" and LINUX else "its process group"
+    assert f"it and {ended} were ended" in result["reason"]
+    (snippet,) = (int(word) for word in pids.read_text().split())
+    deadline = time.monotonic() + 3
+    while alive(snippet) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(snippet)
 
 
 def test_workflow_runs_this_file_on_macos_and_windows() -> None:

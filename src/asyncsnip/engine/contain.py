@@ -119,14 +119,11 @@ def stopped(pid: int) -> bool:
     if facilities().proc:
         fields = wm.stat_fields(pid)
         return fields is not None and fields[0] in (b"T", b"t")
-    waitid = getattr(os, "waitid", None)
-    if waitid is None:
-        return False
     try:
-        found = waitid(os.P_PID, pid, os.WSTOPPED | os.WNOHANG | os.WNOWAIT)
-    except (ChildProcessError, OSError):
+        found = os.waitid(os.P_PID, pid, os.WSTOPPED | os.WNOHANG | os.WNOWAIT)
+        return found is not None and found.si_code in (os.CLD_STOPPED, os.CLD_TRAPPED)
+    except (AttributeError, ChildProcessError, OSError):  # no waitid, or not our child
         return False
-    return found is not None and found.si_code in (os.CLD_STOPPED, os.CLD_TRAPPED)
 
 
 def kill_tree(pid: int, group: int | None = None) -> None:

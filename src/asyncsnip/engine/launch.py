@@ -235,8 +235,6 @@ class Warded:
         warden = self.warden
         if self._popen is not None:
             self._status = await reaped(self._popen, BURY_S)
-            if self._status:  # it did not end normally: what was below it is ours now
-                contain.sweep()
         elif self._fate is not None:
             try:
                 status = await asyncio.wait_for(asyncio.shield(self._fate), BURY_S)
@@ -245,6 +243,9 @@ class Warded:
                 late = contain.reap(warden, 0.5) if warden is not None else None
                 if late is not None:
                     self._status = os.waitstatus_to_exitcode(late)
+        if self._status:  # the warden did not end normally: end what it supervised here
+            self.kill()
+            contain.sweep()
         if warden is not None:
             contain.KEEP.discard(warden)
 
@@ -259,7 +260,9 @@ class Warded:
 
 def guilt(stopped: bool, warden_code: int | None) -> str:
     """What a snippet did when its warden stopped or died before reporting its exit."""
-    ended = "it and every process it started were ended"
+    have = contain.facilities()
+    everything = have.proc and have.prctl
+    ended = f"it and {'every process it started' if everything else 'its process group'} were ended"
     if stopped:
         return f"stopped the process that supervises it (its parent); {ended}"
     if warden_code is not None and warden_code < 0:
