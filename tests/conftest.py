@@ -7,14 +7,11 @@ Tests import the drivers with `from conftest import asyncsnip, on_terminal`.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import select
 import struct
 import subprocess
 import sys
-import termios
 import threading
 import time
 import uuid
@@ -25,6 +22,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
 from click.testing import Result
+
+if sys.platform != "win32":  # the terminal drivers; tests/test_platforms.py runs on Windows too
+    import fcntl
+    import pty
+    import termios
 
 # Typer 0.24 touches Click 8.2+ names that Click deprecates; that is Typer's business, and
 # pytest runs with warnings as errors, so import it once with those warnings silenced.

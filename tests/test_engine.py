@@ -362,14 +362,19 @@ def test_forked_snippets_behave_like_fresh_processes() -> None:
 
 
 def fork_servers() -> list[int]:
-    """Pids of running fork servers (their command line holds the server's source)."""
+    """Pids of running fork servers (their command line holds the server's source) started
+    by this test (their environment holds its ASYNCSNIP_TEST_PIDS: on a shared machine other
+    people's servers come and go meanwhile)."""
+    mine = f"ASYNCSNIP_TEST_PIDS={os.environ.get('ASYNCSNIP_TEST_PIDS', '')}".encode()
     found = []
     for entry in Path("/proc").iterdir():
         try:
             cmdline = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"The fork server: runs inside" in cmdline and running(int(entry.name)):
+        ours = mine in environ and b"The fork server: runs inside" in cmdline
+        if ours and running(int(entry.name)):
             found.append(int(entry.name))
     return found
 

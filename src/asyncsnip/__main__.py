@@ -8,6 +8,8 @@ import sys
 
 
 def main() -> None:
+    if _closed(1):
+        _refuse_closed_stdout()
     if os.environ.get("_ASYNCSNIP_COMPLETE", "").startswith("complete_"):
         from asyncsnip.completion import fast_complete
 
@@ -21,6 +23,26 @@ def main() -> None:
     except SystemExit as exc:
         status = _status(exc.code)
     _leave(status)
+
+
+def _closed(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return True
+    return False
+
+
+def _refuse_closed_stdout() -> None:
+    """`asyncsnip ... >&-`: say so on stderr (if it is open) and stop, before any file the
+    program opens could take descriptor 1 and receive its output."""
+    if not _closed(2):
+        os.write(
+            2,
+            b"asyncsnip: error: standard output is closed, so there is nowhere to write to\n"
+            b"asyncsnip: hint: redirect it instead, e.g. '> /dev/null' or '> FILE'\n",
+        )
+    os._exit(2)
 
 
 def _status(code: object) -> int:

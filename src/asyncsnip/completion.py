@@ -237,7 +237,7 @@ def _candidates(kind: str, index: Index, given: list[str]) -> list[Candidate]:
 def load_index(builtin: bool, extra: list[str]) -> Index | None:
     """The index from cached catalogs only; None when any file needs a real parse."""
     from asyncsnip.catalog import cache
-    from asyncsnip.catalog.index import Index
+    from asyncsnip.catalog.index import Index, well_formed
     from asyncsnip.catalog.paths import catalog_paths
     from asyncsnip.errors import AsyncsnipError
 
@@ -254,7 +254,7 @@ def load_index(builtin: bool, extra: list[str]) -> Index | None:
                 return None
             continue
         form = cache.get(path, stat, "index")
-        if form is None:
+        if form is None or not well_formed(form):
             return None
         index.add(form, builtin=label == BUILTIN)
     return index if index.valid() else None

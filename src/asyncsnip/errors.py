@@ -106,3 +106,15 @@ class Interrupted(AsyncsnipError):
         super().__init__(f"interrupted by {name}; every process the snippets started was ended")
         self.signum = signum
         self.code = ExitCode.INTERRUPTED if name == "SIGINT" else 128 + signum
+
+
+class WriteError(UsageError):
+    """A file could not be written; whatever was there before is unchanged. Bad input (a
+    directory, a symlink loop, a read-only place) is exit 2; a failure (a full disk) is 1."""
+
+    def __init__(self, path: str, reason: str, failure: bool = False) -> None:
+        super().__init__(f"{path}: not written: {reason}")
+        self.path = path
+        self.reason = reason
+        self.failure = failure
+        self.code = ExitCode.FAILED if failure else ExitCode.USAGE

@@ -3,7 +3,9 @@
 Marshal files per catalog path in the user cache directory (the parsed tables, and the slim
 index completion reads), keyed on the catalog's
 path, size, modification time, asyncsnip's version and the Python version. Anything
-unexpected (missing, stale, unreadable, corrupt) means: parse the file again.
+unexpected (missing, stale, unreadable, corrupt) means: parse the file again. The cache is
+untrusted: its readers take a value only if it has exactly the validated structure
+(`fileformat.cached_tables`, `index.well_formed`).
 """
 
 from __future__ import annotations
@@ -63,7 +65,9 @@ def put(path: StrPath, stat: os.stat_result, values: Callable[[], dict[str, Any]
 def durations() -> dict[str, float]:
     """How long each snippet took in earlier checks ("python|id" -> seconds), for ordering."""
     value = _read(os.path.join(cache_dir(), "durations.marshal"))
-    return value if isinstance(value, dict) else {}
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if type(k) is str and type(v) is float and v >= 0}
 
 
 def remember_durations(measured: dict[str, float]) -> None:
@@ -74,7 +78,7 @@ def _read(target: str) -> Any:
     try:
         with open(target, "rb") as stored:
             return marshal.loads(stored.read())
-    except (OSError, EOFError, ValueError, TypeError):
+    except Exception:  # anything at all: the cache is untrusted, and rebuilt
         return None
 
 

@@ -6,7 +6,6 @@ import os
 import re
 import stat
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ VERSION = re.compile(r"^[0-9]+\.[0-9]+$")
 MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 TOP_KEYS = {"version", "sections", "snippets"}
 MAX_GIST_LINES = 3
+MAX_SECONDS = 86400  # a timeout of a day is already far beyond any snippet
 MAX_BYTES = 16 << 20  # a catalog larger than this is not read (the built-in one is ~150 KB)
 
 
@@ -79,6 +79,8 @@ def _file_kind(mode: int) -> str:
 
 def parse(text: str, path: str) -> ParsedFile:
     """Decode and validate one catalog document; `problems` lists everything wrong."""
+    import tomllib  # not on the cached path: tables from the cache are checked, not parsed
+
     result = ParsedFile()
     try:
         doc = tomllib.loads(text)
@@ -92,6 +94,9 @@ def parse(text: str, path: str) -> ParsedFile:
         return result
     except RecursionError:  # tomllib recurses once per nested array or inline table
         result.problems.append(f"{path}: invalid TOML: arrays or tables nested too deeply")
+        return result
+    except ValueError:  # an integer beyond Python's 4,300-digit conversion limit
+        result.problems.append(f"{path}: invalid TOML: a number has more than 4300 digits")
         return result
     lines = _locate(text)
     for key in sorted(doc.keys() - TOP_KEYS):
@@ -147,7 +152,10 @@ def _check_table(
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             problems.append(problem(row.name, f"must be {type_name}"))
             continue
-        message = _check_value(row.kind, value, table)
+        if row.kind == "code" and not _COMPILE[0]:
+            message = None if str(value).strip() else "is empty"
+        else:
+            message = _check_value(row.kind, value, table)
         if message:
             problems.append(problem(row.name, message))
     if isinstance(ident, str):
@@ -155,6 +163,42 @@ def _check_table(
             problems.append(problem("id", f"duplicate id '{ident}' in this file"))
         seen.add(ident)
     return problems
+
+
+_COMPILE = [True]  # False while checking tables from the cache (they compiled when stored)
+
+
+def cached_tables(value: Any) -> tuple[Tables, Tables, list[dict[str, int]]] | None:
+    """Tables read back from the cache, if they are exactly what a valid file parses to:
+    the shape, every field's type and value, unique ids (the code is not compiled again:
+    it compiled when the tables were stored). Anything else is None: parse the file."""
+    if not isinstance(value, tuple) or len(value) != 3:
+        return None
+    sections, snippets, lines = value
+    if not all(isinstance(part, list) for part in value) or len(lines) != len(snippets):
+        return None
+    if not all(isinstance(t, dict) and all(type(k) is str for k in t) for t in sections + snippets):
+        return None
+    if not all(
+        isinstance(where, dict) and all(type(k) is str and type(v) is int for k, v in where.items())
+        for where in lines
+    ):
+        return None
+    _COMPILE[0] = False
+    try:
+        for kind, tables, fields in (
+            ("sections", sections, SECTION_FIELDS),
+            ("snippets", snippets, SNIPPET_FIELDS),
+        ):
+            seen: set[str] = set()
+            if any(_check_table(kind, table, fields, {}, "-", seen) for table in tables):
+                return None
+    finally:
+        _COMPILE[0] = True
+    return sections, snippets, lines
+
+
+Tables = list[dict[str, Any]]
 
 
 def check_snippet(table: dict[str, Any]) -> list[str]:
@@ -174,8 +218,8 @@ def _check_value(kind: str, value: Any, table: dict[str, Any]) -> str | None:
         return _gist_problem(value, table.get("code"))
     if kind == "version" and not VERSION.match(value):
         return f"'{value}' is not a version like \"3.11\""
-    if kind == "seconds" and not value > 0:
-        return "must be a positive number of seconds"
+    if kind == "seconds" and not 0 < value <= MAX_SECONDS:  # nan and inf fail too
+        return f"must be a positive number of seconds, at most {MAX_SECONDS:g}"
     if isinstance(value, list):
         return _check_list(kind, value)
     return None

@@ -26,6 +26,36 @@ def slim(sections: list[dict[str, Any]], snippets: list[dict[str, Any]]) -> Slim
     }
 
 
+def well_formed(form: Any) -> bool:
+    """Is `form` exactly what slim() makes? The cache it comes from is not trusted."""
+    if not isinstance(form, dict) or set(form) != {"sections", "snippets"}:
+        return False
+    sections, snippets = form["sections"], form["snippets"]
+    if not isinstance(sections, dict) or not isinstance(snippets, dict):
+        return False
+    if not all(_slug(k) and type(v) is str for k, v in sections.items()):
+        return False
+    return all(_slug(k) and _entry(v) for k, v in snippets.items())
+
+
+def _entry(value: Any) -> bool:
+    if type(value) is not tuple or len(value) != 3:
+        return False
+    title, tags, section = value
+    tags_ok = type(tags) is tuple and all(_slug(tag) for tag in tags)
+    return type(title) is str and tags_ok and (section is None or _slug(section))
+
+
+_SLUG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _slug(text: Any) -> bool:
+    """fileformat.SLUG without the regular expression module (a TAB press cannot pay it)."""
+    if type(text) is not str or not text or text[0] == "-" or text[-1] == "-":
+        return False
+    return "--" not in text and _SLUG_CHARS.issuperset(text)
+
+
 class Index:
     """id -> (title, tags), section -> title, and which ids the built-in catalog defines."""
 

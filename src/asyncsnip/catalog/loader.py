@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from asyncsnip.catalog import cache
 from asyncsnip.catalog.index import slim
 from asyncsnip.catalog.model import Catalog, Source
-from asyncsnip.catalog.paths import BUILTIN, catalog_paths
+from asyncsnip.catalog.paths import BUILTIN, catalog_paths, present
 from asyncsnip.catalog.schema import Section, Snippet
 from asyncsnip.errors import CatalogError
 
@@ -59,7 +59,7 @@ def _read_all(builtin: bool, extra: list[StrPath]) -> list[File]:
     strict_from = len(paths) - len(extra)
     files = []
     for index, (label, path, required) in enumerate(paths):
-        if not required and not os.path.exists(path):
+        if not required and not present(path):
             continue
         problems: list[str] = []
         parsed = _parse_file(path, problems)
@@ -112,9 +112,10 @@ def _parse_file(path: str, problems: list[str]) -> Parsed:
         stat = os.stat(path)
     except OSError:
         stat = None
-    if stat is not None and (cached := cache.get(path, stat)) is not None:
-        return (*cached, stat)
-    from asyncsnip.catalog.fileformat import parse, read_text
+    from asyncsnip.catalog.fileformat import cached_tables, parse, read_text
+
+    if stat is not None and (cached := cached_tables(cache.get(path, stat))) is not None:
+        return (*cached, stat)  # the cache is untrusted: only exactly valid tables are taken
 
     text, reason = read_text(path)
     if text is None:

@@ -43,3 +43,16 @@ def catalog_paths(builtin: bool, extra: Iterable[StrPath]) -> list[tuple[str, st
     for path in [*catalogs(), *from_env, *(os.fspath(p) for p in extra)]:
         paths.append((os.path.abspath(path), path, True))
     return paths
+
+
+def present(path: StrPath) -> bool:
+    """Is there anything at `path`: a file, or a name that cannot be followed (a symlink
+    loop, a directory that cannot be searched), which reading it will report? Only a path
+    that does not exist at all (a dangling symlink included) is absent."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True

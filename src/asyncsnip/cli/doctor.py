@@ -58,6 +58,7 @@ def facts(builtin: bool, extra: list[Path], style: Style) -> tuple[list[tuple[st
         rows.extend(("problem", problem) for problem in exc.problems)
     rows.append(("user catalog", _user_catalog_state()))
     rows.append(("clipboard", _clipboard()))
+    rows.append(("containment", _containment()))
     rows.append(("colour", _colour(style)))
     rows.append(("completion", _completion()))
     return rows, ok
@@ -77,6 +78,12 @@ def _user_catalog_state() -> str:
         return f"{path} (invalid: {len(parsed.problems)} problem(s), listed above)"
     count = len(parsed.snippets)
     return f"{path} ({count} snippet{'' if count == 1 else 's'})"
+
+
+def _containment() -> str:
+    from asyncsnip.engine.contain import describe
+
+    return describe()
 
 
 def _clipboard() -> str:

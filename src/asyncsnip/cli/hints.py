@@ -31,6 +31,10 @@ def hint_for(exc: errors.AsyncsnipError) -> str | None:
         return "add --force to replace it"
     if isinstance(exc, errors.EmptyQuery):
         return "give a tag, an id, a section or words to search for: asyncsnip show gather"
+    if isinstance(exc, errors.WriteError):
+        if exc.failure:
+            return "nothing was changed: what was there before is as it was"
+        return "give the path of a file (FIFOs and character devices are written into)"
     return exc.hint
 
 

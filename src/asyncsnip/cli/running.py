@@ -49,6 +49,7 @@ def run(
     snippet = query.get(current.catalog, snippet_id)
     sinks = (None, None) if json else (_writer(sys.stdout), _writer(sys.stderr))
     result = batch.run_one(snippet, python, timeout, *sinks)
+    _warn_leftovers([result])
     if json:
         render.write_json(result.to_dict())
     else:
@@ -79,6 +80,23 @@ def check_exit_code(results: Sequence[Result]) -> ExitCode:
     """`check`: 0 unless something failed, mismatched or timed out."""
     bad = {result.status for result in results} - {Status.PASSED, Status.SKIPPED}
     return ExitCode.FAILED if bad else ExitCode.OK
+
+
+def _warn_leftovers(results: Sequence[Result]) -> None:
+    for result in results:
+        if result.leftover:
+            sys.stderr.write(
+                f"asyncsnip: warning: {result.id}: its temporary directory could not be "
+                f"removed: {result.leftover}\n"
+            )
+
+
+def _note_jobs(asked: int, allowed: int) -> None:
+    if allowed < asked:
+        sys.stderr.write(
+            f"asyncsnip: note: running {allowed} snippets at a time, not {asked}: "
+            "that is what the open-file limit (ulimit -n) allows\n"
+        )
 
 
 def check(
@@ -129,6 +147,7 @@ def check(
         wanted = {query.get(current.catalog, ident).id for ident in ids}
         chosen = [s for s in chosen if s.id in wanted]
     pythons = python or [default_python()]
+    _note_jobs(jobs or current.jobs, batch.sized_jobs(jobs or current.jobs))
     progress = report.Progress(
         len(chosen) * len(pythons), enabled=not json and stderr_is_terminal()
     )
@@ -138,6 +157,7 @@ def check(
         )
     finally:
         progress.close()
+    _warn_leftovers(results)
     counts = summary(results)
     if junit_xml is not None:
         write_junit(junit_xml, results, took, {s.id: s.source for s in chosen})

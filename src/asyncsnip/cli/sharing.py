@@ -116,9 +116,10 @@ def _cached_page(compact: bool) -> Path:
 
 
 def _write(path: Path, document: str) -> None:
-    from asyncsnip.store.files import write_atomic
+    """Into a FIFO, a device or /dev/stdout as they are; a regular file atomically."""
+    from asyncsnip.store.files import write_output
 
-    write_atomic(path, document.encode("utf-8"))
+    write_output(path, document.encode("utf-8"))
 
 
 def _open(document: str, path: Path) -> None:

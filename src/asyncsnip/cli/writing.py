@@ -105,8 +105,11 @@ def record_output(current: State, table: dict[str, Any], refused: str = "not sav
     if result.status != Status.PASSED:
         report.verdict(current.stderr_style(), result)
         raise UsageError(f"{refused}: the snippet {result.status} when recorded")
-    if result.stdout.endswith(CUT_MARK):
-        raise UsageError(f"{refused}: its output was cut at the capture limit, so not recorded")
+    if result.truncated or result.stdout.endswith(CUT_MARK):
+        raise UsageError(
+            f"{refused}: its output is longer than 1 MiB, more than asyncsnip keeps to record",
+            hint="print less, or leave out --record and write its output yourself",
+        )
     return result.stdout
 
 

@@ -1,13 +1,16 @@
 """The fork server: runs inside the *target* Python (stdlib only, 3.11+), never in asyncsnip.
 
-asyncsnip starts it as `python -u -c <this source> MODULE...` with a SOCK_SEQPACKET socket on
-the fd named by $ASYNCSNIP_FORKSERVER_FD. It imports asyncio and the given modules once, says
-"ready", then for each request (a JSON message carrying the snippet's stdout and stderr pipes
-as file descriptors) forks a child that becomes a new session, takes /dev/null as stdin and
-the pipes as stdout and stderr, enters the snippet's working directory and executes the
-script as `__main__`, exactly as `python -u SCRIPT` would, then exits through the normal
-interpreter shutdown. The server reports "started" (once the child leads its own session)
-and "exited" (with the wait status) for each request. End of file on the socket stops it.
+asyncsnip starts it as `python -u -c <warden source + this source> MODULE...` with a
+SOCK_SEQPACKET socket on the fd named by $ASYNCSNIP_FORKSERVER_FD. It dies with asyncsnip
+(PR_SET_PDEATHSIG), is the child subreaper of everything below it, imports asyncio and the
+given modules once and says "ready". Each request (a JSON message carrying the snippet's
+stdout and stderr pipes and the socket of its warden as file descriptors) forks a warden
+(`warden_main.py`), which forks the snippet: it becomes a new session, takes /dev/null as
+stdin and the pipes as stdout and stderr, enters the snippet's working directory and executes
+the script as `__main__`, exactly as `python -u SCRIPT` would, then exits through the normal
+interpreter shutdown. The server reports "forked" and "exited" (the warden's wait status) for
+each request and answers "ping" with "pong". End of file on the socket stops it, and it
+kills whatever is still below it.
 """
 
 import atexit
@@ -21,9 +24,25 @@ import selectors
 import signal
 import socket
 import sys
+import time
 import traceback
 import types
 from typing import Any, NoReturn
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # in the target Python the warden's source comes first, in the same module
+    from asyncsnip.engine.warden_main import (
+        PR_SET_CHILD_SUBREAPER,
+        PR_SET_PDEATHSIG,
+        SETTLE_S,
+        children,
+        descendants,
+        fork_child,
+        prctl,
+        prepare_child,
+        signal_all,
+        supervise,
+    )
 
 Server = tuple[socket.socket, selectors.BaseSelector, int, int]
 
@@ -37,8 +56,21 @@ def preload(names: list[str]) -> None:
             importlib.import_module(name)
 
 
-def send(sock: socket.socket, **message: object) -> None:
-    sock.send(json.dumps(message).encode())
+def tell(sock: socket.socket, **message: object) -> None:
+    """A report to asyncsnip; if it is gone, the end of file on the socket says so next."""
+    with contextlib.suppress(OSError):
+        sock.send(json.dumps(message).encode())
+
+
+def leave() -> None:
+    """asyncsnip closed the socket: end every warden and whatever is still below them."""
+    deadline = time.monotonic() + SETTLE_S
+    while (below := descendants(os.getpid())) and time.monotonic() < deadline:
+        signal_all(below, signal.SIGKILL)
+        time.sleep(0.01)
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
 
 
 def serve(sock: socket.socket) -> None:
@@ -50,23 +82,27 @@ def serve(sock: socket.socket) -> None:
     selector = selectors.DefaultSelector()
     selector.register(sock, selectors.EVENT_READ, "request")
     selector.register(wake_r, selectors.EVENT_READ, "child")
-    children: dict[int, int] = {}
+    wardens: dict[int, int] = {}
     server = (sock, selector, wake_r, wake_w)
-    send(sock, event="ready", pid=os.getpid())
+    tell(sock, event="ready", pid=os.getpid())
     while True:
         for key, _ in selector.select():
             if key.data == "child":
                 drain(wake_r)
-                reap(sock, children)
+                collect(sock, wardens)
                 continue
             message, fds, _, _ = socket.recv_fds(sock, 65536, 4)
             if not message:
+                leave()
                 return
             request = json.loads(message)
-            pid = fork(request, fds, server)
-            children[pid] = request["id"]
-            send(sock, event="started", id=request["id"], pid=pid)
-            reap(sock, children)
+            if request.get("ping"):
+                tell(sock, event="pong", id=request["ping"])
+                continue
+            pid = fork_warden(request, fds, server)
+            wardens[pid] = request["id"]
+            tell(sock, event="forked", id=request["id"], pid=pid)
+            collect(sock, wardens)
 
 
 def drain(fd: int) -> None:
@@ -77,53 +113,57 @@ def drain(fd: int) -> None:
         pass
 
 
-def reap(sock: socket.socket, children: dict[int, int]) -> None:
-    while children:
+def collect(sock: socket.socket, wardens: dict[int, int]) -> None:
+    """Reap every child; report each warden's end. A warden that did not end normally (its
+    snippet killed it) leaves the snippet's processes to us, the subreaper: end them."""
+    abnormal = False
+    while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            break
         if pid == 0:
-            return
-        if pid in children:
-            send(sock, event="exited", id=children.pop(pid), status=status)
+            break
+        if pid in wardens:
+            tell(sock, event="exited", id=wardens.pop(pid), status=status)
+            abnormal = abnormal or status != 0
+    if abnormal:
+        orphans = [pid for pid in children(os.getpid()) or [] if pid not in wardens]
+        for orphan in orphans:
+            signal_all([*(descendants(orphan) or []), orphan], signal.SIGKILL)
 
 
-def fork(request: dict[str, Any], fds: list[int], server: Server) -> int:
-    ready_r, ready_w = os.pipe()
+def fork_warden(request: dict[str, Any], fds: list[int], server: Server) -> int:
+    """A warden for one snippet: it forks the snippet, which runs here, preloaded."""
     pid = os.fork()
     if pid == 0:
-        os.close(ready_r)
-        become_snippet(request, fds, ready_w, server)  # never returns
-    os.close(ready_w)
+        sock, selector, wake_r, wake_w = server
+        selector.close()
+        sock.close()
+        os.close(wake_r)
+        os.close(wake_w)
+        stdout, stderr, link = fds
+
+        def start(close: list[int]) -> int:
+            def run(ready_w: int) -> None:
+                prepare_child(ready_w, close, stdout, stderr, request["cwd"])
+                path = request["script"]
+                sys.argv = [path]
+                sys.path[0] = os.path.dirname(path)
+                finish(execute(path))
+
+            child = fork_child(run)
+            os.close(stdout)  # the snippet has its own copies
+            os.close(stderr)
+            return child
+
+        try:
+            supervise(link, start)
+        finally:
+            os._exit(70)
     for fd in fds:
         os.close(fd)
-    os.read(ready_r, 1)  # end of file once the child leads its own session
-    os.close(ready_r)
     return pid
-
-
-def become_snippet(
-    request: dict[str, Any], fds: list[int], ready_w: int, server: Server
-) -> NoReturn:
-    os.setsid()
-    os.close(ready_w)
-    sock, selector, wake_r, wake_w = server
-    signal.set_wakeup_fd(-1)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    selector.close()
-    sock.close()
-    os.close(wake_r)
-    os.close(wake_w)
-    null = os.open(os.devnull, os.O_RDONLY)
-    for source, target in ((null, 0), (fds[0], 1), (fds[1], 2)):
-        os.dup2(source, target)
-        os.close(source)
-    os.chdir(request["cwd"])
-    path = request["script"]
-    sys.argv = [path]
-    sys.path[0] = os.path.dirname(path)
-    finish(execute(path))
 
 
 def execute(path: str) -> int:
@@ -167,7 +207,16 @@ def finish(status: int) -> NoReturn:
     os._exit(status)
 
 
-if __name__ == "__main__":
+def main() -> None:
+    parent = int(os.environ.pop("ASYNCSNIP_PARENT", "0"))
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if parent and os.getppid() != parent:
+        return  # asyncsnip died before the line above took effect
+    prctl(PR_SET_CHILD_SUBREAPER, 1)
     preload([*PRELOAD, *sys.argv[1:]])
     gc.freeze()  # children then leave these objects alone, and so share their memory pages
     serve(socket.socket(fileno=int(os.environ.pop("ASYNCSNIP_FORKSERVER_FD"))))
+
+
+if __name__ == "__main__":
+    main()

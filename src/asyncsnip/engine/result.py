@@ -39,6 +39,8 @@ class Result:
     python: str
     reason: str | None = None
     diff: str | None = None
+    truncated: bool = False  # its stdout was longer than what is kept (1 MiB)
+    leftover: str | None = None  # what of its temporary directory could not be removed
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -18,9 +18,9 @@ from typing import Any
 import tomli_w
 
 from asyncsnip.catalog import fileformat as validate
-from asyncsnip.catalog.paths import user_catalog_path
-from asyncsnip.errors import CatalogError, SnippetExists, UsageError
-from asyncsnip.store.files import write_atomic
+from asyncsnip.catalog.paths import present, user_catalog_path
+from asyncsnip.errors import CatalogError, SnippetExists, UsageError, WriteError
+from asyncsnip.store.files import Staged, commit, discard, error, stage
 
 Doc = dict[str, Any]
 NEW_FILE = "version = 1\n"
@@ -156,11 +156,9 @@ def _locked(path: Path) -> Iterator[None]:
             _flock(lock.fileno())
             yield
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        where = f" ({exc.filename})" if exc.filename else ""
-        raise UsageError(
-            f"{path}: not written: {reason}{where}", hint="it was left as it was"
-        ) from exc
+        where = f" ({exc.filename})" if exc.filename and exc.filename != str(path) else ""
+        failed = error(path, exc)
+        raise WriteError(str(path), f"{failed.reason}{where}", failed.failure) from exc
 
 
 def _flock(fd: int) -> None:
@@ -173,7 +171,7 @@ def _flock(fd: int) -> None:
 
 def _current(path: Path) -> tuple[str, Doc]:
     """The catalog's text and document; one that does not parse is never written over."""
-    if not path.exists():
+    if not present(path):
         return "", {}
     text, reason = validate.read_text(str(path))
     problems = [reason or str(path)] if text is None else validate.parse(text, str(path)).problems
@@ -270,17 +268,31 @@ def _cut_end(text: str, start: int, end: int) -> int:
 def _load(text: str) -> Doc | None:
     try:
         return tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError):
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
         return None
 
 
 def _save(path: Path, text: str, expected: Doc, backup: str | None) -> None:
     """Back up the previous text if asked, then replace the catalog with a checked copy."""
+    """Both files are written in full before either replaces anything, so a failure (a full
+    disk) leaves the catalog and the older .bak as they were."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if backup is not None:  # as private as the catalog it copies
-        mode = stat.S_IMODE(path.stat().st_mode)
-        write_atomic(path.with_name(f"{path.name}.bak"), backup.encode("utf-8"), mode=mode)
-    write_atomic(path, text.encode("utf-8"), lambda written: _verify(written, expected, path))
+    staged: list[Staged] = []
+    try:
+        if backup is not None:  # as private as the catalog it copies
+            mode = stat.S_IMODE(path.stat().st_mode)
+            bak = path.with_name(f"{path.name}.bak")
+            staged.append(stage(bak, backup.encode("utf-8"), mode=mode))
+
+        def checked(written: Path) -> None:
+            _verify(written, expected, path)
+
+        staged.append(stage(path, text.encode("utf-8"), checked))
+        for ready in staged:
+            commit(ready)
+    finally:
+        for ready in staged:
+            discard(ready)  # nothing left to remove once committed
 
 
 def _verify(written: Path, expected: Doc, path: Path) -> None:
