@@ -54,6 +54,7 @@ def add(
     """
     from asyncsnip.store import usercatalog
 
+    usercatalog.refuse_if_broken()  # before the warning reading commands would give
     current = state(ctx)
     table = usercatalog.new_table(
         snippet_id, title, tag, read_code(code_file),
@@ -130,6 +131,7 @@ def remove(
     """
     from asyncsnip.store import usercatalog
 
+    usercatalog.refuse_if_broken()
     snippet = query.get(state(ctx).catalog, snippet_id)
     if snippet.source == BUILTIN:
         raise UsageError(

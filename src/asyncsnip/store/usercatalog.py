@@ -169,6 +169,12 @@ def _flock(fd: int) -> None:
     fcntl.flock(fd, fcntl.LOCK_EX)
 
 
+def refuse_if_broken() -> None:
+    """A CatalogError (with every problem) if the user catalog exists and is not valid:
+    checked before a command that writes it does anything else."""
+    _current(Path(user_catalog_path()))
+
+
 def _current(path: Path) -> tuple[str, Doc]:
     """The catalog's text and document; one that does not parse is never written over."""
     if not present(path):
