@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     StrPath = str | os.PathLike[str]
 
-LAYOUT = 6  # of what is stored; a change of it makes every stored file stale
+LAYOUT = 7  # of what is stored; a change of it makes every stored file stale
 RACY_S = 2.0  # a file changed this recently may change again within the same mtime tick
 
 

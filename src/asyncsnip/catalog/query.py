@@ -101,8 +101,8 @@ def _nonempty(text: str) -> str:
 def _members(catalog: Catalog, text: str, pool: Iterable[Snippet]) -> tuple[list[Snippet], str]:
     """The snippets of the tag and of the section the text names exactly, if any, and that
     tag's or section's own name (what they are ranked by, however the text spelt it)."""
-    wanted = key(text)
-    tags = {t for t in catalog.tags() if key(t) == wanted}
+    wanted = sorted(key(text).split("-"))  # words in any order
+    tags = {t for t in catalog.tags() if sorted(key(t).split("-")) == wanted}
     area = _section_id(catalog, text)
     found = [s for s in pool if tags & set(s.tags) or (area is not None and s.section == area)]
     named = min(tags) if tags else catalog.sections[area].title if area else text

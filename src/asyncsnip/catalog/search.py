@@ -37,6 +37,7 @@ FIELDS = (
     ("section", 1.5, 0.3),  # filled in from the catalog's sections, not stored per snippet
 )
 K1 = 1.2
+KIN = 0.5  # the weight of a word of the same stem as the query's
 PHRASE = 0.5  # the weight of neighbouring query words found as one word
 API_BONUS = 1.5  # the query names an API the snippet teaches
 PRIOR = 0.2  # catalogs go from the basics to the special cases: earlier wins a close race
@@ -49,7 +50,7 @@ STOPWORDS = frozenset(
         *("get", "how", "i", "in", "into", "is", "it", "its", "me", "my", "of", "on", "one"),
         *("or", "out", "the", "their", "them", "then", "this", "to", "up", "use", "using"),
         *("way", "what", "when", "where", "which", "while", "with", "without", "you", "your"),
-        *("python", "asyncio"),
+        *("python", "asyncio", "vs", "versus", "between", "difference", "example"),
     }
 )
 _COMPOUND = re.compile(r"[A-Za-z0-9]+(?:[_-]+[A-Za-z0-9]+)*")  # a dot separates names
@@ -86,7 +87,7 @@ def words(text: str) -> list[str]:
 
 def _prose(text: str) -> list[str]:
     """The words of a sentence and, for phrases, each two neighbouring ones joined."""
-    plain = [stem(w) for w in words_plain(text) if w not in STOPWORDS]
+    plain = [stem(w) for w in words_plain(text) if w not in STOPWORDS and len(w) > 2]
     return [*words(text), *(stem(a + b) for a, b in itertools.pairwise(plain))]
 
 
@@ -225,14 +226,16 @@ def rank(corpus: Corpus, query: str, limit: int | None = LIMIT) -> Ranked:
     )
     count = len(corpus.documents)
     scored = []
+    rarity = [max(corpus.idf(w) for w in _words_of(term)) for term in terms]
     for position in candidates:
-        total, matched = 0.0, 0
-        for term in terms:
+        total, matched = 0.0, 0.0
+        for term, weight in zip(terms, rarity, strict=True):
             best = max(factor * _weight(corpus, position, group) for group, factor in term)
             if best > 0:
-                total, matched = total + best, matched + 1
+                total, matched = total + best, matched + weight
         total += PHRASE * sum(_weight(corpus, position, (p,)) for p in phrases)
-        total *= (matched / len(terms)) ** 2 * (1 + PRIOR * (1 - position / count))
+        # a snippet that lacks a query word ranks lower, the more so the rarer the word
+        total *= (matched / sum(rarity)) ** 1.5 * (1 + PRIOR * (1 - position / count))
         if names and _teaches(corpus.snippets[position], names):
             total *= API_BONUS
         scored.append((-total, position))
@@ -282,7 +285,7 @@ def understand(query: str, corpus: Corpus) -> tuple[list[Term], str | None]:
                 continue
         for word in parts:
             if corpus.known(word):
-                terms.append([((word,), 1.0)])
+                terms.append([((word,), 1.0), *(((w,), KIN) for w in _kin(word, corpus))])
                 shown.append(word)
                 continue
             close = _close(word, corpus)
@@ -329,6 +332,34 @@ def _close(word: str, corpus: Corpus) -> list[tuple[str, float]]:
     if not ordered:
         return []
     return [(w, weight) for w, weight in ordered[:3] if weight >= ordered[0][1] - 0.1]
+
+
+def _kin(word: str, corpus: Corpus) -> list[str]:
+    """Catalog words of the same stem (`concurrent` and `concurrency`, `limit` and `limiter`,
+    `cancel` and `cancellation`): the same first five letters or more, then two endings of
+    English words."""
+    if len(word) < 5 or not _correctable(word):
+        return []
+    found = [
+        candidate
+        for candidate in corpus.vocabulary
+        if candidate != word and candidate[:5] == word[:5] and _same_stem(word, candidate)
+    ]
+    return sorted(found, key=lambda w: -len(corpus.having(w)))[:3]
+
+
+SUFFIXES = frozenset(
+    ("", "e", "s", "es", "ed", "d", "ing", "er", "ers", "or", "ion", "ation", "ent", "ence",
+     "ency", "ly", "led", "ling", "lation", "ment", "able", "ive", "ity", "y", "ies")
+)  # fmt: skip
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Do `a` and `b` differ only in their English endings (from SUFFIXES)?"""
+    for cut in range(min(len(a), len(b)), 4, -1):
+        if a[:cut] == b[:cut] and a[cut:] in SUFFIXES and b[cut:] in SUFFIXES:
+            return True
+    return False
 
 
 def _correctable(word: str) -> bool:
