@@ -83,9 +83,9 @@ def find(catalog: Catalog, query: str, within: Sequence[Snippet] | None = None) 
     exact = pool.get(text) or pool.get("-".join(search.words_plain(text)))
     if exact is not None:
         return Found([exact])
-    members, named = _members(catalog, text, pool.values())
-    if members:
-        return Found(_ranked_members(catalog, members, named))
+    members = _members(catalog, text, pool.values())
+    if members.snippets:
+        return Found(_ranked_members(catalog, members))
     ranked = search.rank(search.corpus_of(catalog, pool.values()), text)
     if ranked.snippets:
         return Found(ranked.snippets, ranked.corrected)
@@ -98,22 +98,40 @@ def _nonempty(text: str) -> str:
     return text.strip()
 
 
-def _members(catalog: Catalog, text: str, pool: Iterable[Snippet]) -> tuple[list[Snippet], str]:
-    """The snippets of the tag and of the section the text names exactly, if any, and that
-    tag's or section's own name (what they are ranked by, however the text spelt it)."""
+class Members(NamedTuple):
+    """What an exact tag or section names: its snippets, the tag's own spelling (what the
+    others are ranked by), and the section's id."""
+
+    snippets: list[Snippet]
+    name: str
+    area: str | None
+
+
+def _members(catalog: Catalog, text: str, pool: Iterable[Snippet]) -> Members:
     wanted = sorted(key(text).split("-"))  # words in any order
     tags = {t for t in catalog.tags() if sorted(key(t).split("-")) == wanted}
     area = _section_id(catalog, text)
     found = [s for s in pool if tags & set(s.tags) or (area is not None and s.section == area)]
-    named = min(tags) if tags else catalog.sections[area].title if area else text
-    return found, named
+    name = min(tags) if tags else catalog.sections[area].title if area else text
+    return Members(found, name, area)
 
 
-def _ranked_members(catalog: Catalog, members: list[Snippet], text: str) -> list[Snippet]:
-    """All the members, those the text describes best first, then catalog order."""
-    best = search.rank(search.corpus_of(catalog, members), text, limit=None).snippets
-    chosen = {s.id for s in best}
-    return [*best, *(s for s in members if s.id not in chosen)]
+def _ranked_members(catalog: Catalog, members: Members) -> list[Snippet]:
+    """All the members: first those whose id starts with the tag's name (`gather-results`
+    for `gather`) and the section's own snippets, in the catalog's order, which goes from
+    the basic to the special; then the others, those the name describes best first."""
+    stem = key(members.name)
+    lead = [
+        s
+        for s in members.snippets
+        if key(s.id).startswith(stem) or (members.area is not None and s.section == members.area)
+    ]
+    rest = [s for s in members.snippets if s not in lead]
+    if not rest:
+        return lead
+    best = search.rank(search.corpus_of(catalog, rest), members.name, limit=None).snippets
+    ranked = {s.id for s in best}
+    return [*lead, *best, *(s for s in rest if s.id not in ranked)]
 
 
 def get(catalog: Catalog, ident: str) -> Snippet:

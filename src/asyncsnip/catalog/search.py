@@ -37,6 +37,8 @@ FIELDS = (
     ("section", 1.5, 0.3),  # filled in from the catalog's sections, not stored per snippet
 )
 K1 = 1.2
+# a field counts a word at most this often: a tag listed once says all a tag can say
+CAP = tuple(1 if name in ("id", "tags", "api", "section") else 1_000 for name, _, _ in FIELDS)
 KIN = 0.5  # the weight of a word of the same stem as the query's
 PHRASE = 0.5  # the weight of neighbouring query words found as one word
 API_BONUS = 1.5  # the query names an API the snippet teaches
@@ -201,7 +203,7 @@ class Corpus:
         sizes = (*doc.sizes, len(self.section_words.get(area, ())))
         tf = 0.0
         for i, (_, weight, b) in enumerate(FIELDS):
-            hits = texts[i].count(needle)
+            hits = min(texts[i].count(needle), CAP[i])
             if hits:
                 tf += weight * hits / (1 - b + b * sizes[i] / self.average[i])
         return tf / (K1 + tf)
