@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 import pytest
 from click.testing import Result
+from hypothesis import settings
 
 # Typer 0.24 touches Click 8.2+ names that Click deprecates; that is Typer's business, and
 # pytest runs with warnings as errors, so import it once with those warnings silenced.
@@ -40,6 +41,20 @@ EXE = Path(sys.executable).parent / "asyncsnip"  # the installed console script
 MODULE = [sys.executable, "-m", "asyncsnip"]
 
 Invoke = Callable[..., Result]
+
+# Property and fuzz tests run a fixed, small number of examples by default (CI included);
+# ASYNCSNIP_HYPOTHESIS=many runs fifty times as many, with fresh random examples each time:
+#   ASYNCSNIP_HYPOTHESIS=many .venv/bin/python -m pytest -q tests/test_fuzz.py
+PROFILE = os.environ.get("ASYNCSNIP_HYPOTHESIS", "ci")
+settings.register_profile("ci", deadline=None, derandomize=True, database=None)
+settings.register_profile("many", deadline=None)
+settings.load_profile(PROFILE)
+SCALE = {"ci": 1, "many": 50}[PROFILE]
+
+
+def examples(n: int) -> int:
+    """How many examples a property test with `n` in CI runs under the chosen profile."""
+    return n * SCALE
 
 
 @pytest.fixture(autouse=True)
