@@ -155,7 +155,7 @@ def stand_in(folder: Path) -> Path:
     program.write_text(
         "#!/bin/sh\n"
         'if [ -n "$_ASYNCSNIP_COMPLETE" ]; then cat "$STUB_ANSWER"; exit 0; fi\n'
-        "printf '%s\\0' \"$@\" > \"$STUB_ARGS.tmp\" && mv \"$STUB_ARGS.tmp\" \"$STUB_ARGS\"\n"
+        'printf \'%s\\0\' "$@" > "$STUB_ARGS.tmp" && mv "$STUB_ARGS.tmp" "$STUB_ARGS"\n'
     )
     program.chmod(0o755)
     return program
@@ -205,4 +205,3 @@ def test_an_answer_line_is_one_line_of_visible_text(value: str, description: str
         assert all(unicodedata.category(c) != "Cc" for c in shown_value + shown)
     if description.isprintable():
         assert lines[0] == f"plain\tv\t{description}"
-

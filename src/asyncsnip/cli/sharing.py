@@ -13,6 +13,7 @@ from asyncsnip.cli import hints, options
 from asyncsnip.cli.state import state
 from asyncsnip.errors import ClipboardError
 from asyncsnip.output import render
+from asyncsnip.safe import one_line
 
 
 def copy(
@@ -71,7 +72,7 @@ def export(
         from asyncsnip.store.files import write_atomic
 
         write_atomic(output, document.encode("utf-8"))
-        sys.stderr.write(f"asyncsnip: wrote {len(chosen)} snippets to {output}\n")
+        sys.stderr.write(f"asyncsnip: wrote {len(chosen)} snippets to {one_line(str(output))}\n")
     if copy_:
         from asyncsnip import clipboard
 

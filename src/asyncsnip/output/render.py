@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.catalog.paths import BUILTIN
 from asyncsnip.catalog.schema import Snippet
-from asyncsnip.output import plain
+from asyncsnip.output import plain, reset, untrusted
 from asyncsnip.output.term import Style
+from asyncsnip.safe import escaped_in_strings, visible
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -19,20 +20,21 @@ if TYPE_CHECKING:
 
 
 def write(text: str) -> None:
-    sys.stdout.write(text)
+    sys.stdout.write(untrusted.for_stdout(text))
     sys.stdout.flush()
 
 
 def write_json(data: Any) -> None:
     import json
 
-    write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write(escaped_in_strings(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
-def console(style: Style, stderr: bool = False) -> Console:
+def console(style: Style, stderr: bool = False, file: Any = None) -> Console:
     from rich.console import Console
 
     return Console(
+        file=file,
         stderr=stderr,
         force_terminal=style.decorated,
         color_system="auto" if style.color else None,
@@ -78,6 +80,7 @@ def snippets(style: Style, items: Sequence[Snippet], view: str, catalog: Catalog
         write(plain.snippets(items, view, catalog))
         return
     out = console(style)
+    items, catalog = untrusted.snippets(items), untrusted.catalog(catalog)
     for s in items:
         if view == "code":
             out.print(_syntax(s.code))
@@ -89,7 +92,7 @@ def _cells(values: list[str]) -> list[RenderableType]:
     """Table cells as Text, so brackets in titles are never read as rich markup."""
     from rich.text import Text
 
-    return [Text(value) for value in values]
+    return [Text(visible(value)) for value in values]
 
 
 def _syntax(code: str) -> RenderableType:
@@ -98,7 +101,7 @@ def _syntax(code: str) -> RenderableType:
 
     from asyncsnip.output.highlight import spans
 
-    text = Text(code.rstrip("\n"), no_wrap=False)
+    text = Text(visible(code).rstrip("\n"), no_wrap=False)
     for start, end, style in spans(text.plain):
         text.stylize(style, start, end)
     return text
@@ -148,6 +151,7 @@ COLOURS = {"passed": "green", "failed": "red", "mismatch": "yellow", "timeout": 
 
 def verdict(style: Style, result: Result, hint: str | None = None) -> None:
     """The outcome of `run`, on stderr, so stdout holds exactly the snippet's output."""
+    result = untrusted.result(result)
     line = f"{MARKS[result.status]} {result.status}: {result.id} in {result.duration_s:.2f}s"
     line += f" on Python {result.python}"
     reason = [f"  {result.reason}"] if result.reason else []
@@ -182,6 +186,7 @@ def check_report(
     style: Style, results: Sequence[Result], counts: dict[str, int], took: float
 ) -> None:
     """One line per snippet, the details of every problem, then the totals."""
+    results = [untrusted.result(r) for r in results]
     multi = len({r.python for r in results}) > 1
     problems = [r for r in results if r.status not in ("passed", "skipped")]
     summary = ", ".join(f"{counts[k]} {k}" for k in counts if k != "total" and counts[k])
@@ -233,7 +238,8 @@ class Progress:
         if enabled:
             from rich.progress import Progress as Bar
 
-            self.bar = Bar(console=console(Style(True, True), stderr=True), transient=True)
+            guarded = reset.Prefixed(sys.stderr)  # snippets may write to the terminal too
+            self.bar = Bar(console=console(Style(True, True), True, guarded), transient=True)
             self.task = self.bar.add_task("checking", total=total)
             self.bar.start()
 
