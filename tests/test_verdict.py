@@ -42,7 +42,7 @@ def run_in(term: Terminal, command: str) -> tuple[str, str]:
     term.type(f"clear; {command}; echo EXIT=$?")
     term.key("Enter")
     deadline = time.monotonic() + 60
-    while "EXIT=" not in term.screen(history=True).replace(f"echo EXIT=$?", ""):
+    while "EXIT=" not in term.screen(history=True).replace("echo EXIT=$?", ""):
         assert time.monotonic() < deadline, term.screen()
         time.sleep(0.1)
     with_attributes = term.tmux("capture-pane", "-p", "-e", "-S", "-", "-t", "t")
