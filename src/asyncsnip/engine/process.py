@@ -31,6 +31,7 @@ GRACE_S = 1.0  # between SIGTERM and SIGKILL
 DRAIN_S = 1.0  # how long to wait for pipes held open by an escaped process
 STATUS_S = 5.0  # how long to wait for the exit status of a snippet already killed
 CUT_MARK = "\n[asyncsnip: output cut at 1 MiB]\n"
+MAX_NAME = 100  # characters of the id in the script's file name (file names stop at 255)
 
 Sink = Callable[[bytes], None]
 
@@ -51,7 +52,7 @@ async def run_snippet(
     limit = timeout if timeout is not None else snippet.timeout
     root = Path(tempfile.mkdtemp(prefix="asyncsnip-"))
     try:
-        script = root / f"snippet-{snippet.id}.py"
+        script = root / f"snippet-{snippet.id[:MAX_NAME]}.py"  # a slug may be any length
         script.write_text(snippet.code, encoding="utf-8")
         (root / "work").mkdir()
         started = time.monotonic()
