@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROMPT, Terminal
+from conftest import MODULE, PROMPT, Terminal, on_terminal
 from test_shells import BIN, shell_env
 
 CATALOG = Path(__file__).parent / "data" / "verdict.toml"
 ROWS, COLUMNS = 24, 120
-SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 
 @pytest.fixture
@@ -133,3 +132,23 @@ def test_check_report_is_visible_after_a_snippet_writes_to_the_terminal(bash: Te
     row = verdict_line(screen, "tty-conceal  ")
     assert "failed" in row
     assert attributes_at(captured, "tty-conceal  0.") == set()
+
+
+def test_every_progress_frame_starts_with_the_reset(tmp_path: Path) -> None:
+    """check's progress display redraws itself while snippets run; each frame it writes
+    begins with the attribute reset, so one drawn after a snippet wrote to the terminal is
+    readable too."""
+    from asyncsnip.output.reset import ATTRIBUTES
+
+    catalog = tmp_path / "slow.toml"
+    catalog.write_text(
+        'version = 1\n[[snippets]]\nid = "slow"\ntitle = "Slow"\ntags = ["t"]\n'
+        'code = "import time\\ntime.sleep(1)\\n"\n'
+    )
+    argv = [*MODULE, "--no-builtin", "--catalog", catalog, "check"]
+    run = on_terminal(argv, streams="stderr")
+    assert run.code == 0, run.stderr
+    frames = run.terminal.split(ATTRIBUTES.encode())
+    assert frames[0] == b""  # the very first bytes are the reset
+    assert len(frames) > 3  # several frames, each after a reset
+    assert b"checking" in run.terminal
