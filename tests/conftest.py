@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
 from click.testing import Result
+from hypothesis import settings
 
 if sys.platform != "win32":  # the terminal drivers; tests/test_platforms.py runs on Windows too
     import fcntl
@@ -59,6 +60,20 @@ EXE = Path(sys.executable).parent / "asyncsnip"  # the installed console script
 MODULE = [sys.executable, "-m", "asyncsnip"]
 
 Invoke = Callable[..., Result]
+
+# Property and fuzz tests run a fixed, small number of examples by default (CI included);
+# ASYNCSNIP_HYPOTHESIS=many runs fifty times as many, with fresh random examples each time:
+#   ASYNCSNIP_HYPOTHESIS=many .venv/bin/python -m pytest -q tests/test_fuzz.py
+PROFILE = os.environ.get("ASYNCSNIP_HYPOTHESIS", "ci")
+settings.register_profile("ci", deadline=None, derandomize=True, database=None)
+settings.register_profile("many", deadline=None)
+settings.load_profile(PROFILE)
+SCALE = {"ci": 1, "many": 50}[PROFILE]
+
+
+def examples(n: int) -> int:
+    """How many examples a property test with `n` in CI runs under the chosen profile."""
+    return n * SCALE
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import subprocess
@@ -14,7 +15,7 @@ from asyncsnip.catalog.loader import load
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.catalog.schema import Snippet
 from asyncsnip.export.common import key_line
-from asyncsnip.output.apidoc import resolve
+from asyncsnip.output.apidoc import signature
 from catalog_rules import blocking_calls, tag_problems, unawaited_cancels, unused_api
 
 REPO = Path(__file__).resolve().parent.parent
@@ -167,6 +168,21 @@ def test_see_also_points_at_snippets(builtin: Catalog) -> None:
             assert other in builtin.snippets and other != s.id, (s.id, other)
 
 
+def resolve(dotted: str) -> object:
+    """Import the longest importable prefix, then walk attributes (the built-in catalog is
+    asyncsnip's own: importing what it names is fine here, unlike for any catalog)."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for name in parts[cut:]:
+            obj = getattr(obj, name)
+        return obj
+    raise ImportError(dotted)
+
+
 def test_api_names_resolve(builtin: Catalog) -> None:
     """Every api name is a real attribute on the running Python (for snippets it can run)."""
     for s in builtin.snippets.values():
@@ -174,6 +190,18 @@ def test_api_names_resolve(builtin: Catalog) -> None:
             continue
         for name in s.api:
             resolve(name)
+
+
+def test_api_names_get_a_signature_or_a_kind(builtin: Catalog) -> None:
+    """The detailed view finds something for every api name the running Python has: asyncio
+    and the standard modules by asking them, httpx, aiohttp and uvloop from their source."""
+    for s in builtin.snippets.values():
+        if version(s) > sys.version_info[:2]:
+            continue
+        for name in s.api:
+            shown = signature(name)
+            assert shown.startswith(name) and shown != name, shown
+            assert "not available" not in shown, shown
 
 
 def test_network_snippets_stay_on_loopback(builtin: Catalog) -> None:

@@ -338,3 +338,15 @@ def test_wrong_display_falls_back_to_the_terminal() -> None:
     assert code == 0
     assert stdout == "the terminal's clipboard via OSC 52\n"
     assert terminal == b"\x1b]52;c;eA==\x07"
+
+
+def test_cli_copy_keeps_escape_sequences_exactly(x11: str) -> None:
+    """Code holding escape sequences reaches the clipboard byte for byte (it is data there),
+    even when `copy` runs on a terminal."""
+    catalog = DATA / "terminal-escapes.toml"
+    code = tomllib.loads(catalog.read_text(encoding="utf-8"))["snippets"][0]["code"]
+    assert "\x1b]52" in code and "\x9b" in code
+    run = on_terminal([*ASYNCSNIP, "--no-builtin", "--catalog", catalog, "copy", "esc-code"])
+    assert run.code == 0, run.stderr
+    assert b"\x1b]52" not in run.terminal
+    assert _clipboard(x11) == code.encode()

@@ -68,10 +68,12 @@ def _xdg() -> dict[str, str]:
     return {k: os.environ[k] for k in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME") if k in os.environ}
 
 
-def request(argv: list[str], shell: str, line: str) -> tuple[int, str]:
+def request(
+    argv: list[str], shell: str, line: str, extra: dict[str, str] | None = None
+) -> tuple[int, str]:
     """One completion request, with the variables the shipped scripts set: the line up to the
     cursor, and the index of the word being completed (bash, zsh) or that word (fish)."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **_xdg()}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **_xdg(), **(extra or {})}
     env["_ASYNCSNIP_COMPLETE"] = f"complete_{shell}"
     words = line.split(" ")
     cword = words[-1] if shell == "fish" else str(len(words) - 1)
@@ -169,3 +171,49 @@ def test_zsh_script_completes_when_autoloaded() -> None:
     text = (REPO / "completions" / "_asyncsnip").read_text()
     assert text.startswith("#compdef asyncsnip\n")
     assert '"${funcstack[1]}" == "_asyncsnip"' in text
+
+
+INVALID = """\
+version = 1
+[[snippets]]
+id = "$(touch ~/pwned)"
+title = "bad id"
+tags = ["x"]
+code = "pass"
+[[snippets]]
+id = "bad-tag"
+title = "bad tag"
+tags = ["`touch ~/pwned`"]
+code = "pass"
+"""
+
+
+@pytest.mark.parametrize("argv", [FAST, TYPER], ids=["fast", "typer"])
+def test_invalid_catalog_option_offers_nothing(argv: list[str], tmp_path: Path) -> None:
+    """An invalid `--catalog` file (here: an id and a tag that are shell code) makes the
+    command fail, so TAB offers nothing at all, not even the built-in snippets."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text(INVALID)
+    for shell in ("bash", "zsh", "fish"):
+        assert request(argv, shell, f"asyncsnip --catalog {bad} run hello") == (0, "")
+        assert request(argv, shell, f"asyncsnip --catalog {bad} show ") == (0, "")
+
+
+@pytest.mark.parametrize("argv", [FAST, TYPER], ids=["fast", "typer"])
+@pytest.mark.parametrize("where", ["user", "env"])
+def test_invalid_user_or_env_catalog_is_left_out(
+    argv: list[str], where: str, tmp_path: Path, user_catalog: Path
+) -> None:
+    """An invalid user catalog or ASYNCSNIP_CATALOG file is left out, as the reading
+    commands leave it out: TAB offers the other catalogs' candidates, none of its text."""
+    bad = user_catalog if where == "user" else tmp_path / "bad.toml"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_text(INVALID)
+    env_catalog = {"ASYNCSNIP_CATALOG": str(bad)} if where == "env" else {}
+    for shell in ("bash", "zsh", "fish"):
+        code, out = request(argv, shell, "asyncsnip run hello-w", env_catalog)
+        assert (code, values(out)) == (0, ["hello-world"])
+        code, out = request(argv, shell, "asyncsnip show ", env_catalog)
+        assert code == 0 and "gather" in values(out)
+        assert "touch" not in out and "bad id" not in out and "bad tag" not in out
+    assert not (Path.home() / "pwned").exists()

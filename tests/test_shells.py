@@ -30,23 +30,23 @@ def shell_env(home: Path) -> dict[str, str]:
     return env
 
 
-def start_bash(home: Path) -> Terminal:
+def start_bash(home: Path, env: dict[str, str] | None = None) -> Terminal:
     """bash with the script sourced from ~/.bashrc, as the README says."""
     rc = home / ".bashrc"
     rc.write_text(f"PS1='{PROMPT} '\nsource {COMPLETIONS / 'asyncsnip.bash'}\n")
-    return Terminal(["bash", "--noprofile", "--rcfile", str(rc), "-i"], shell_env(home))
+    return Terminal(["bash", "--noprofile", "--rcfile", str(rc), "-i"], env or shell_env(home))
 
 
-def start_zsh(home: Path) -> Terminal:
+def start_zsh(home: Path, env: dict[str, str] | None = None) -> Terminal:
     """zsh with the completions folder on fpath before compinit, as the README says."""
     (home / ".zshrc").write_text(
         f"fpath=({COMPLETIONS} $fpath)\nautoload -Uz compinit && compinit -u\nPROMPT='{PROMPT} '\n"
     )
-    env = dict(shell_env(home), ZDOTDIR=str(home))
+    env = dict(env or shell_env(home), ZDOTDIR=str(home))
     return Terminal(["zsh", "-i"], env)
 
 
-def start_fish(home: Path) -> Terminal:
+def start_fish(home: Path, env: dict[str, str] | None = None) -> Terminal:
     """fish with the script in its completions folder, as the README says."""
     completions = home / ".config" / "fish" / "completions"
     completions.mkdir(parents=True)
@@ -54,7 +54,7 @@ def start_fish(home: Path) -> Terminal:
     (home / ".config" / "fish" / "config.fish").write_text(
         f"set -g fish_greeting ''\nfunction fish_prompt; echo -n '{PROMPT} '; end\n"
     )
-    return Terminal(["fish", "-i"], shell_env(home))
+    return Terminal(["fish", "-i"], env or shell_env(home))
 
 
 STARTERS = {"bash": start_bash, "zsh": start_zsh, "fish": start_fish}

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -613,15 +614,23 @@ def as_comments(text: str) -> str:
 def test_any_code_round_trips_through_add_and_load(
     user_catalog: Path, text: str, ending: str
 ) -> None:
-    """new_table + add (replacing the previous example's table) + load give the same code."""
+    """new_table + add (replacing the previous example's table) + load give the same code,
+    and the same summary unless it holds a control character, which is refused there."""
     code = as_comments(text) + ending
+    summary = text or None
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
+        with pytest.raises(UsageError, match="field 'summary': control character"):
+            usercatalog.new_table(
+                "prop", "T", ["x"], code, section=None, summary=text, notes=None, python=None
+            )
+        summary = None
     table = usercatalog.new_table(
-        "prop", "T", ["x"], code, section=None, summary=text or None, notes=None, python=None
+        "prop", "T", ["x"], code, section=None, summary=summary, notes=None, python=None
     )
     usercatalog.add(table, replace=True)
     snippet = load(builtin=False).snippets["prop"]
     assert snippet.code == code
-    assert snippet.summary == (text or "")
+    assert snippet.summary == (summary or "")
 
 
 BARRIER = """

@@ -32,7 +32,7 @@ TYPE_CHECKING = False  # `typing` itself would be a fifth of a completion's time
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from asyncsnip.catalog.index import Index
+    from asyncsnip.catalog.index import Index, Slim
 
 Candidate = tuple[str, str]  # (value, description)
 
@@ -127,7 +127,7 @@ def fast_complete() -> bool:
     index = load_index(builtin, extra)
     if index is None:
         return False
-    sys.stdout.write(answer(starting(_candidates(kind, index, given), incomplete)))
+    emit(answer(starting(_candidates(kind, index, given), incomplete)))
     return True
 
 
@@ -232,6 +232,54 @@ def _candidates(kind: str, index: Index, given: list[str]) -> list[Candidate]:
         "formats": lambda: choices(FORMATS),
     }
     return table[kind]()
+
+
+def emit(text: str) -> None:
+    """Write an answer as UTF-8 whatever the locale, so no title can fail to encode."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8", "replace"))
+
+
+def index_for(builtin: bool, extra: Sequence[str]) -> Index:
+    """The index for Click's path, parsing what is not cached. Invalid files are treated
+    as the reading commands treat them: an invalid `--catalog` file means no candidates at
+    all (the command would fail), an invalid user or ASYNCSNIP_CATALOG file is left out."""
+    from asyncsnip.catalog.index import Index
+    from asyncsnip.catalog.paths import catalog_paths
+
+    strict = {os.path.abspath(path) for path in extra}
+    index = Index()
+    for label, path, _ in catalog_paths(builtin, extra):
+        form = _parsed_form(path)
+        if form is None and label in strict:
+            return Index()
+        if form is not None:
+            index.add(form, builtin=label == BUILTIN)
+    return index if index.valid() else Index()
+
+
+def _parsed_form(path: str) -> Slim | None:
+    """One file's index form, from the cache or parsed (and then cached); None if the file
+    is missing or invalid."""
+    from asyncsnip.catalog import cache
+    from asyncsnip.catalog.fileformat import parse, read_text
+    from asyncsnip.catalog.index import slim, well_formed
+    from asyncsnip.catalog.loader import derived
+
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    cached = cache.get(path, stat, "index")
+    if cached is not None and well_formed(cached):
+        return cached  # type: ignore[no-any-return]
+    text, _ = read_text(path)
+    parsed = parse(text, path) if text is not None else None
+    if parsed is None or parsed.problems:
+        return None
+    tables = (parsed.sections, parsed.snippets, parsed.snippet_lines)
+    cache.put(path, stat, lambda: derived(parsed.sections, parsed.snippets, tables))
+    return slim(parsed.sections, parsed.snippets)
 
 
 def load_index(builtin: bool, extra: list[str]) -> Index | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asyncsnip.catalog.schema import FORMAT_VERSION, KINDS, SECTION_FIELDS, SNIPPET_FIELDS, Field
+from asyncsnip.safe import first_unsafe, one_line
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 VERSION = re.compile(r"^[0-9]+\.[0-9]+$")
@@ -18,6 +19,8 @@ TOP_KEYS = {"version", "sections", "snippets"}
 MAX_GIST_LINES = 3
 MAX_SECONDS = 86400  # a timeout of a day is already far beyond any snippet
 MAX_BYTES = 16 << 20  # a catalog larger than this is not read (the built-in one is ~150 KB)
+RAW_FIELDS = {"code", "output"}  # a program and what it prints: control characters allowed
+QUOTED_CHARS = 60  # of a value quoted in an error message
 
 
 @dataclass
@@ -100,7 +103,7 @@ def parse(text: str, path: str) -> ParsedFile:
         return result
     lines = _locate(text)
     for key in sorted(doc.keys() - TOP_KEYS):
-        result.problems.append(f"{path}: unknown top-level key '{key}'")
+        result.problems.append(f"{path}: unknown top-level key '{shown(key)}'")
     version = doc.get("version", FORMAT_VERSION)
     if version != FORMAT_VERSION or isinstance(version, bool):
         result.problems.append(f"{path}: field 'version': must be {FORMAT_VERSION}")
@@ -133,12 +136,13 @@ def _check_table(
     seen: set[str],
 ) -> list[str]:
     ident = table.get("id")
-    label = f"{kind[:-1]} '{ident}'" if isinstance(ident, str) else f"{kind[:-1]} without an id"
+    what = kind[:-1]
+    label = f"{what} '{shown(ident)}'" if isinstance(ident, str) else f"{what} without an id"
 
     def problem(name: str, message: str) -> str:
         line = where.get(name, where.get("", 0))
         location = f"{path}:{line}" if line else str(path)
-        return f"{location}: {label}, field '{name}': {message}"
+        return f"{location}: {label}, field '{shown(name)}': {message}"
 
     known = {row.name for row in fields}
     problems = [problem(key, "unknown field") for key in table if key not in known]
@@ -155,7 +159,7 @@ def _check_table(
         if row.kind == "code" and not _COMPILE[0]:
             message = None if str(value).strip() else "is empty"
         else:
-            message = _check_value(row.kind, value, table)
+            message = _control_problem(row.name, value) or _check_value(row.kind, value, table)
         if message:
             problems.append(problem(row.name, message))
     if isinstance(ident, str):
@@ -207,9 +211,28 @@ def check_snippet(table: dict[str, Any]) -> list[str]:
     return [problem.removeprefix("-: ") for problem in problems]
 
 
+def shown(text: str) -> str:
+    """A value as an error message quotes it: on one line, control characters visible, and
+    cut short when long."""
+    text = one_line(text)
+    return text if len(text) <= QUOTED_CHARS else text[: QUOTED_CHARS - 1] + "…"
+
+
+def _control_problem(name: str, value: Any) -> str | None:
+    """Control characters (C0 and C1 but newline and tab) are refused outside code and
+    output: a title or a tag is text to read, and must not drive the terminal showing it."""
+    if name in RAW_FIELDS:
+        return None
+    for item in value if isinstance(value, list) else [value]:
+        found = first_unsafe(item, controls_only=True) if isinstance(item, str) else None
+        if found:
+            return f"control character {found} (allowed only in code and output)"
+    return None
+
+
 def _check_value(kind: str, value: Any, table: dict[str, Any]) -> str | None:
     if kind == "slug" and not SLUG.match(value):
-        return f"'{value}' is not a slug (lowercase letters, digits and single hyphens)"
+        return f"'{shown(value)}' is not a slug (lowercase letters, digits and single hyphens)"
     if kind == "title" and not value.strip():
         return "must not be empty"
     if kind == "code":
@@ -217,7 +240,7 @@ def _check_value(kind: str, value: Any, table: dict[str, Any]) -> str | None:
     if kind == "gist":
         return _gist_problem(value, table.get("code"))
     if kind == "version" and not VERSION.match(value):
-        return f"'{value}' is not a version like \"3.11\""
+        return f"'{shown(value)}' is not a version like \"3.11\""
     if kind == "seconds" and not 0 < value <= MAX_SECONDS:  # nan and inf fail too
         return f"must be a positive number of seconds, at most {MAX_SECONDS:g}"
     if isinstance(value, list):
@@ -234,7 +257,7 @@ def _check_list(kind: str, value: list[Any]) -> str | None:
     bad = [item for item in value if not pattern.match(item)]
     if bad:
         what = "slug" if pattern is SLUG else "dotted name"
-        return f"'{bad[0]}' is not a {what}"
+        return f"'{shown(bad[0])}' is not a {what}"
     if len(set(value)) != len(value):
         return "lists an item twice"
     return None
@@ -250,7 +273,7 @@ def _gist_problem(gist: str, code: Any) -> str | None:
     remaining = iter(line.strip() for line in code.split("\n"))
     for line in lines:
         if line and line not in remaining:  # `in` consumes the iterator: order is kept
-            return f"'{line}' is not a line of the code (or not in the code's order)"
+            return f"'{shown(line)}' is not a line of the code (or not in the code's order)"
     return None
 
 
@@ -263,7 +286,7 @@ def _compile_problem(code: str, ident: str, python: Any) -> str | None:
     if not code.strip():
         return "is empty"
     try:
-        compile(code, f"<{ident}>", "exec", dont_inherit=True)
+        compile(code, f"<{shown(str(ident))}>", "exec", dont_inherit=True)
     except SyntaxError as exc:
         return f"does not compile: {exc.msg} (code line {exc.lineno})"
     except ValueError as exc:  # e.g. null bytes
@@ -283,10 +306,10 @@ def _toml_context(text: str, number: int) -> str:
         ids = (_ID.match(line) for line in lines[tops[-1] + 1 :])
         ident = next((m[1] for m in ids if m), None)
         if ident is not None:
-            parts.append(f"{header[1][:-1]} '{ident}'")
+            parts.append(f"{header[1][:-1]} '{shown(ident)}'")
     key = _KEY.match(lines[-1]) if lines else None
     if key:
-        parts.append(f"field '{key[1].strip(QUOTES)}'")
+        parts.append(f"field '{shown(key[1].strip(QUOTES))}'")
     return ": " + ", ".join(parts) if parts else ""
 
 

@@ -7,13 +7,9 @@ sides of that format.
 
 from __future__ import annotations
 
-from asyncsnip.catalog.paths import BUILTIN
-
 TYPE_CHECKING = False  # `typing` itself would be a fifth of a completion's time
 if TYPE_CHECKING:
     from typing import Any
-
-    from asyncsnip.catalog.model import Catalog
 
     # One file's index form: {"sections": {id: title}, "snippets": {id: (title, tags, section)}}
     Slim = dict[str, Any]
@@ -73,14 +69,6 @@ class Index:
             (self.builtin.add if builtin else self.builtin.discard)(ident)
             if section is not None:
                 self.section_refs.add(section)
-
-    @classmethod
-    def of(cls, catalog: Catalog) -> Index:
-        index = cls()
-        index.sections = {i: section.title for i, section in catalog.sections.items()}
-        index.snippets = {i: (s.title, s.tags) for i, s in catalog.snippets.items()}
-        index.builtin = {i for i, s in catalog.snippets.items() if s.source == BUILTIN}
-        return index
 
     def valid(self) -> bool:
         """Every section a snippet names is defined (else loading the catalog fails)."""

@@ -125,11 +125,11 @@ def _parse_file(path: str, problems: list[str]) -> Parsed:
     problems.extend(parsed.problems)
     if stat is not None and not parsed.problems:
         tables = (parsed.sections, parsed.snippets, parsed.snippet_lines)
-        cache.put(path, stat, lambda: _derived(parsed.sections, parsed.snippets, tables))
+        cache.put(path, stat, lambda: derived(parsed.sections, parsed.snippets, tables))
     return parsed.sections, parsed.snippets, parsed.snippet_lines, stat
 
 
-def _derived(sections: Tables, snippets: Tables, tables: tuple[Any, ...]) -> dict[str, Any]:
+def derived(sections: Tables, snippets: Tables, tables: tuple[Any, ...]) -> dict[str, Any]:
     """What the cache keeps of a parsed file: its tables, the slim index completion reads
     and each snippet's search words."""
     from asyncsnip.catalog.search import stored

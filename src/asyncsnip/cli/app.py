@@ -266,6 +266,6 @@ def run() -> None:
     shell = os.environ.get(completion.ENV, "").removeprefix("complete_")
     if shell:
         if shell in choices.SHELLS:
-            sys.stdout.write(Complete(typer.main.get_command(app), shell).complete())
+            completion.emit(Complete(typer.main.get_command(app), shell).complete())
         return
     app()

@@ -1,6 +1,6 @@
 """Options several commands share, and the completion of their values."""
 
-from pathlib import Path
+import os
 from typing import Annotated
 
 import click
@@ -8,22 +8,15 @@ import typer
 
 from asyncsnip import completion
 from asyncsnip.catalog.index import Index
-from asyncsnip.errors import AsyncsnipError
 
 Candidates = list[tuple[str, str]]
 
 
 def _index(ctx: click.Context) -> Index:
-    """The loaded catalogs as completion sees them; nothing at all if one is broken."""
-    from asyncsnip.catalog.loader import load
-
+    """The loaded catalogs as completion sees them (see completion.index_for)."""
     root = ctx.find_root().params
-    try:
-        extra = [Path(path) for path in root.get("catalog") or ()]
-        catalog = load(builtin=not root.get("no_builtin"), extra=extra)
-    except AsyncsnipError:
-        return Index()
-    return Index.of(catalog)
+    extra = [os.fspath(path) for path in root.get("catalog") or ()]
+    return completion.index_for(not root.get("no_builtin"), extra)
 
 
 def complete_id(ctx: click.Context, incomplete: str) -> Candidates:

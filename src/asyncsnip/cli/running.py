@@ -1,9 +1,9 @@
 """Running snippets: run one, check many. The exit status is decided here."""
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -12,7 +12,7 @@ from asyncsnip.cli import options
 from asyncsnip.cli.state import state
 from asyncsnip.engine.result import Result, Status
 from asyncsnip.errors import ExitCode
-from asyncsnip.output import render, report
+from asyncsnip.output import render, report, reset
 
 # Snippets mostly wait (sleep, I/O) and, forked from a warm interpreter, cost a few ms of
 # CPU each. Measured on 2 cores with the built-in catalog (82 snippets): 8 jobs 2.3 s,
@@ -47,8 +47,13 @@ def run(
 
     current = state(ctx)
     snippet = query.get(current.catalog, snippet_id)
-    sinks = (None, None) if json else (_writer(sys.stdout), _writer(sys.stderr))
-    result = batch.run_one(snippet, python, timeout, *sinks)
+    cursor = reset.Tracker()
+    sinks = (None, None) if json else (cursor.sink(sys.stdout), cursor.sink(sys.stderr))
+    try:
+        with reset.kept_modes(sys.stderr, sys.stdout):
+            result = batch.run_one(snippet, python, timeout, *sinks)
+    finally:  # the verdict, the JSON or the error line if interrupted: seen, on a new line
+        reset.fresh_line(reset.terminal(sys.stderr, sys.stdout), cursor.mid_line)
     _warn_leftovers([result])
     if json:
         render.write_json(result.to_dict())
@@ -57,16 +62,6 @@ def run(
         hint = "try another interpreter with --python EXE" if skipped else None
         report.verdict(current.stderr_style(), result, hint)
     raise typer.Exit(run_exit_code(result))
-
-
-def _writer(stream: Any) -> Callable[[bytes], None]:
-    binary = stream.buffer
-
-    def write(data: bytes) -> None:
-        binary.write(data)
-        binary.flush()
-
-    return write
 
 
 def run_exit_code(result: Result) -> ExitCode:
@@ -157,6 +152,7 @@ def check(
         )
     finally:
         progress.close()
+        reset.fresh_line(sys.stderr, cursor=True)  # a snippet may have written to /dev/tty
     _warn_leftovers(results)
     counts = summary(results)
     if junit_xml is not None:
@@ -166,6 +162,7 @@ def check(
             {"results": [r.to_dict() for r in results], "summary": counts, "duration_s": took}
         )
     else:
+        reset.fresh_line(sys.stdout)
         report.check_report(current.style, results, counts, took)
     raise typer.Exit(check_exit_code(results))
 

@@ -13,6 +13,7 @@ from asyncsnip.cli import hints, options
 from asyncsnip.cli.state import state
 from asyncsnip.errors import ClipboardError, UsageError
 from asyncsnip.output import render
+from asyncsnip.safe import one_line
 
 
 def copy(
@@ -94,7 +95,7 @@ def export(
         _open(document, output or _cached_page(compact))
     elif output is not None:
         _write(output, document)
-        sys.stderr.write(f"asyncsnip: wrote {len(chosen)} snippets to {output}\n")
+        sys.stderr.write(f"asyncsnip: wrote {len(chosen)} snippets to {one_line(str(output))}\n")
     if copy_:
         from asyncsnip import clipboard
 

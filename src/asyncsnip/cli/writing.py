@@ -13,6 +13,7 @@ from asyncsnip.cli.state import State, state
 from asyncsnip.engine.result import Status
 from asyncsnip.errors import SnippetExists, UsageError
 from asyncsnip.output import report
+from asyncsnip.safe import one_line
 
 
 def add(
@@ -65,7 +66,7 @@ def add(
     if record:
         table["output"] = _record(current, table)
     path = usercatalog.add(table, replace=force)
-    sys.stderr.write(f"asyncsnip: added '{snippet_id}' to {path}\n")
+    sys.stderr.write(f"asyncsnip: added '{snippet_id}' to {one_line(str(path))}\n")
 
 
 def read_code(code_file: str | None) -> str:
@@ -139,4 +140,4 @@ def remove(
             hint="to replace it, add your own with the same id and --force",
         )
     path = usercatalog.remove(snippet_id)
-    sys.stderr.write(f"asyncsnip: removed '{snippet_id}' from {path}\n")
+    sys.stderr.write(f"asyncsnip: removed '{snippet_id}' from {one_line(str(path))}\n")

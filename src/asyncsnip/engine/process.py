@@ -29,6 +29,7 @@ from asyncsnip.engine.scratch import remove_tree
 CAPTURE_LIMIT = 1 << 20  # bytes kept per stream; the rest is streamed but not kept
 DRAIN_S = 1.0  # how long to wait for pipes held open by an escaped process
 CUT_MARK = "\n[asyncsnip: output cut at 1 MiB]\n"
+MAX_NAME = 100  # characters of the id in the script's file name (file names stop at 255)
 
 Sink = Callable[[bytes], None]
 
@@ -53,7 +54,7 @@ async def run_snippet(
         return _unrunnable(snippet, target, exc)
     leftover = None
     try:
-        script = root / f"snippet-{snippet.id}.py"
+        script = root / f"snippet-{snippet.id[:MAX_NAME]}.py"  # a slug may be any length
         script.write_text(snippet.code, encoding="utf-8")
         (root / "work").mkdir()
         running = await launch(target.executable, script, root / "work", server)

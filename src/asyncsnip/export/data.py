@@ -11,6 +11,7 @@ import tomli_w
 
 from asyncsnip.catalog.schema import FORMAT_VERSION, SNIPPET_FIELDS, Snippet, defaults
 from asyncsnip.export.common import OTHER, Group
+from asyncsnip.safe import escaped_in_strings, is_clean
 
 _DEFAULTS = defaults(SNIPPET_FIELDS)  # a field equal to its default is left out of toml
 
@@ -23,7 +24,8 @@ def to_json(groups: Sequence[Group]) -> str:
         "sections": [section.to_dict() for section, _ in groups if section is not OTHER],
         "snippets": [s.to_dict() for _, items in groups for s in items],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    # control characters as \u escapes: the same data, and inert on a terminal
+    return escaped_in_strings(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def to_toml(groups: Sequence[Group]) -> str:
@@ -57,12 +59,13 @@ def _toml_table(kind: str, table: dict[str, Any]) -> str:
 def _toml_pair(key: str, value: Any) -> str:
     """`key = value`: lists on one line; a string with newlines as a literal multi-line
     string, else a basic one; whichever reads back exactly (a "\\r\\n" inside a multi-line
-    string reads back as "\\n"), else a plain escaped string."""
+    string reads back as "\\n"), else a plain escaped string. Control characters are
+    written as escapes (in basic strings only: a literal string cannot hold one)."""
     if isinstance(value, list):
         items = (_toml_pair("x", item)[len("x = ") : -1] for item in value)
         return f"{key} = [{', '.join(items)}]\n"
-    candidates = [tomli_w.dumps({key: value}, multiline_strings=True)]
-    if isinstance(value, str) and "\n" in value:  # as in the catalog: code = '''...'''
+    candidates = [escaped_in_strings(tomli_w.dumps({key: value}, multiline_strings=True))]
+    if isinstance(value, str) and "\n" in value and is_clean(value):  # as in the catalog
         candidates.insert(0, f"{key} = '''\n{value}'''\n")
     for written in candidates:
         try:
@@ -70,4 +73,4 @@ def _toml_pair(key: str, value: Any) -> str:
                 return written
         except tomllib.TOMLDecodeError:
             continue
-    return tomli_w.dumps({key: value})
+    return escaped_in_strings(tomli_w.dumps({key: value}))

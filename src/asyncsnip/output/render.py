@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.catalog.paths import BUILTIN
 from asyncsnip.catalog.schema import Snippet
-from asyncsnip.output import plain
+from asyncsnip.output import plain, untrusted
 from asyncsnip.output.term import Style
-from asyncsnip.safe import visible
+from asyncsnip.safe import escaped_in_strings, visible
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -28,14 +28,14 @@ if TYPE_CHECKING:
 
 
 def write(text: str) -> None:
-    sys.stdout.write(text)
+    sys.stdout.write(untrusted.for_stdout(text))
     sys.stdout.flush()
 
 
 def write_json(data: Any) -> None:
     import json
 
-    write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write(escaped_in_strings(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def console(style: Style, stderr: bool = False, file: Any = None) -> Console:
@@ -93,13 +93,14 @@ class Screen:
         self.out.print()
 
     def show(self) -> None:
-        text = self.buffer.getvalue()
+        text = self.buffer.getvalue()  # asyncsnip's own escapes; the data's were made visible
         if self.style.pager:
             from asyncsnip.output import pager
 
             pager.show(text, shutil.get_terminal_size().lines, self.style.pager_command)
         else:
-            write(text)
+            sys.stdout.write(text)
+            sys.stdout.flush()
 
 
 def snippet_list(style: Style, snippets: Sequence[Snippet]) -> None:
@@ -194,6 +195,7 @@ def snippets(style: Style, items: Sequence[Snippet], view: str, catalog: Catalog
         write(plain.snippets(items, view, catalog))
         return
     screen = Screen(style)
+    items, catalog = untrusted.snippets(items), untrusted.catalog(catalog)
     for number, s in enumerate(items):
         if number:
             screen.blank()

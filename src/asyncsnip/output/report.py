@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from asyncsnip.output import reset, untrusted
 from asyncsnip.output.render import console, write
 from asyncsnip.output.term import Style
 from asyncsnip.safe import visible
@@ -31,6 +32,7 @@ MARKS = {"passed": "✓", "failed": "✗", "mismatch": "≠", "timeout": "⏱", 
 
 def verdict(style: Style, result: Result, hint: str | None = None) -> None:
     """The outcome of `run`, on stderr, so stdout holds exactly the snippet's output."""
+    result = untrusted.result(result)
     line = f"{MARKS[result.status]} {result.status}: {result.id} in {result.duration_s:.2f}s"
     line += f" on Python {result.python}"
     reason = [f"  {result.reason}"] if result.reason else []
@@ -69,6 +71,7 @@ def check_report(
 ) -> None:
     """One line per snippet and Python, problems first; the details of every problem; then
     the totals. With several Pythons, each is named by its version."""
+    results = [untrusted.result(r) for r in results]
     names = _short_names(results)
     multi = len(names) > 1
     order = sorted(results, key=lambda r: (r.status not in PROBLEMS, r.status == "passed"))
@@ -132,7 +135,8 @@ class Progress:
         if enabled:
             from rich.progress import Progress as Bar
 
-            self.bar = Bar(console=console(Style(True, True), stderr=True), transient=True)
+            guarded = reset.Prefixed(sys.stderr)  # snippets may write to the terminal too
+            self.bar = Bar(console=console(Style(True, True), True, guarded), transient=True)
             self.task = self.bar.add_task("checking", total=total)
             self.bar.start()
 
