@@ -23,10 +23,11 @@ from typing import Any
 TRUSTED = frozenset(
     {
         "asyncio", "builtins", "collections", "collections.abc", "concurrent.futures",
-        "contextlib", "contextvars", "dataclasses", "enum", "functools", "heapq", "inspect",
+        "contextlib", "contextvars", "dataclasses", "enum", "functools", "gc", "heapq", "inspect",
         "io", "itertools", "json", "logging", "math", "os", "queue", "random", "selectors",
         "signal", "socket", "sqlite3", "ssl", "statistics", "subprocess", "sys", "threading",
-        "time", "traceback", "types", "typing", "warnings", "weakref",
+        "time", "traceback", "types", "typing", "unittest", "unittest.mock", "warnings",
+        "weakref",
     }
 )  # fmt: skip
 MAX_SOURCE_BYTES = 4 << 20
@@ -34,13 +35,13 @@ MAX_HOPS = 6  # re-exports followed (`from ._client import AsyncClient`)
 
 
 def signature(dotted: str) -> str:
-    """`asyncio.gather(*coros_or_futures, return_exceptions=False)`, `name (class)`, the
-    name alone when no signature can be found safely, or why a trusted one is missing."""
+    """`asyncio.gather(*coros_or_futures, return_exceptions=False)`, `name (class)`, a note
+    when no signature can be found without running code, or why a trusted one is missing."""
     module = _trusted_prefix(dotted)
     if module is not None:
         return _live(dotted, module)
     found = _from_source(dotted.split("."))
-    return f"{dotted}{found}" if found else dotted
+    return f"{dotted}{found}" if found else f"{dotted} (no signature without running its code)"
 
 
 # Trusted modules: imported, and asked.
