@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from asyncsnip.completion import answer
-from conftest import PROMPT
+from conftest import PROMPT, shell_env
 from test_shell_quoting import stand_in
-from test_shells import BIN, STARTERS, shell_env
+from test_shells import BIN, STARTERS
 
 MARKERS = ("pwned", "pwned-section", "pwned-tag")
 HOSTILE_CATALOG = """\

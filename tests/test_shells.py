@@ -10,24 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROMPT, Terminal
+from conftest import PROMPT, Terminal, shell_env
 
 REPO = Path(__file__).resolve().parent.parent
 COMPLETIONS = REPO / "completions"
 BIN = Path(sys.executable).parent  # holds the installed `asyncsnip` script
-
-
-def shell_env(home: Path) -> dict[str, str]:
-    env = {
-        "HOME": str(home),
-        "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_DATA_HOME": str(home / ".local/share"),
-    }
-    return env
 
 
 def start_bash(home: Path, env: dict[str, str] | None = None) -> Terminal:

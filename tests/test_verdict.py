@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MODULE, PROMPT, Terminal, on_terminal
-from test_shells import BIN, shell_env
+from conftest import MODULE, PROMPT, Terminal, on_terminal, shell_env
+from test_shells import BIN
 
 CATALOG = Path(__file__).parent / "data" / "verdict.toml"
 ROWS, COLUMNS = 24, 120
