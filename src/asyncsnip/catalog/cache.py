@@ -5,7 +5,7 @@ index completion reads), keyed on the catalog's
 path, size, modification time, asyncsnip's version and the Python version. Anything
 unexpected (missing, stale, unreadable, corrupt) means: parse the file again. The cache is
 untrusted: its readers take a value only if it has exactly the validated structure
-(`fileformat.cached_tables`, `index.well_formed`).
+(`rules.cached_tables`, `index.well_formed`).
 """
 
 from __future__ import annotations

@@ -9,18 +9,20 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from asyncsnip.catalog.rules import (
+    MAX_SECONDS,
+    MODULE,
+    RAW_FIELDS,
+    SLUG,
+    TOP_KEYS,
+    VERSION,
+    gist_problem,
+    shown,
+)
 from asyncsnip.catalog.schema import FORMAT_VERSION, KINDS, SECTION_FIELDS, SNIPPET_FIELDS, Field
-from asyncsnip.safe import first_unsafe, one_line
+from asyncsnip.safe import first_unsafe
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-VERSION = re.compile(r"^[0-9]+\.[0-9]+$")
-MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-TOP_KEYS = {"version", "sections", "snippets"}
-MAX_GIST_LINES = 3
-MAX_SECONDS = 86400  # a timeout of a day is already far beyond any snippet
 MAX_BYTES = 16 << 20  # a catalog larger than this is not read (the built-in one is ~150 KB)
-RAW_FIELDS = {"code", "output"}  # a program and what it prints: control characters allowed
-QUOTED_CHARS = 60  # of a value quoted in an error message
 
 
 @dataclass
@@ -156,10 +158,7 @@ def _check_table(
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             problems.append(problem(row.name, f"must be {type_name}"))
             continue
-        if row.kind == "code" and not _COMPILE[0]:
-            message = None if str(value).strip() else "is empty"
-        else:
-            message = _control_problem(row.name, value) or _check_value(row.kind, value, table)
+        message = _control_problem(row.name, value) or _check_value(row.kind, value, table)
         if message:
             problems.append(problem(row.name, message))
     if isinstance(ident, str):
@@ -169,53 +168,10 @@ def _check_table(
     return problems
 
 
-_COMPILE = [True]  # False while checking tables from the cache (they compiled when stored)
-
-
-def cached_tables(value: Any) -> tuple[Tables, Tables, list[dict[str, int]]] | None:
-    """Tables read back from the cache, if they are exactly what a valid file parses to:
-    the shape, every field's type and value, unique ids (the code is not compiled again:
-    it compiled when the tables were stored). Anything else is None: parse the file."""
-    if not isinstance(value, tuple) or len(value) != 3:
-        return None
-    sections, snippets, lines = value
-    if not all(isinstance(part, list) for part in value) or len(lines) != len(snippets):
-        return None
-    if not all(isinstance(t, dict) and all(type(k) is str for k in t) for t in sections + snippets):
-        return None
-    if not all(
-        isinstance(where, dict) and all(type(k) is str and type(v) is int for k, v in where.items())
-        for where in lines
-    ):
-        return None
-    _COMPILE[0] = False
-    try:
-        for kind, tables, fields in (
-            ("sections", sections, SECTION_FIELDS),
-            ("snippets", snippets, SNIPPET_FIELDS),
-        ):
-            seen: set[str] = set()
-            if any(_check_table(kind, table, fields, {}, "-", seen) for table in tables):
-                return None
-    finally:
-        _COMPILE[0] = True
-    return sections, snippets, lines
-
-
-Tables = list[dict[str, Any]]
-
-
 def check_snippet(table: dict[str, Any]) -> list[str]:
     """Every problem of one snippet table on its own, as "snippet 'ID', field 'F': ..."."""
     problems = _check_table("snippets", table, SNIPPET_FIELDS, {}, "-", set())
     return [problem.removeprefix("-: ") for problem in problems]
-
-
-def shown(text: str) -> str:
-    """A value as an error message quotes it: on one line, control characters visible, and
-    cut short when long."""
-    text = one_line(text)
-    return text if len(text) <= QUOTED_CHARS else text[: QUOTED_CHARS - 1] + "…"
 
 
 def _control_problem(name: str, value: Any) -> str | None:
@@ -238,7 +194,7 @@ def _check_value(kind: str, value: Any, table: dict[str, Any]) -> str | None:
     if kind == "code":
         return _compile_problem(value, table.get("id", "snippet"), table.get("python"))
     if kind == "gist":
-        return _gist_problem(value, table.get("code"))
+        return gist_problem(value, table.get("code"))
     if kind == "version" and not VERSION.match(value):
         return f"'{shown(value)}' is not a version like \"3.11\""
     if kind == "seconds" and not 0 < value <= MAX_SECONDS:  # nan and inf fail too
@@ -260,20 +216,6 @@ def _check_list(kind: str, value: list[Any]) -> str | None:
         return f"'{shown(bad[0])}' is not a {what}"
     if len(set(value)) != len(value):
         return "lists an item twice"
-    return None
-
-
-def _gist_problem(gist: str, code: Any) -> str | None:
-    """A gist is 1 to 3 lines of the code, each verbatim (indentation aside), in order."""
-    lines = [line.strip() for line in gist.strip("\n").split("\n")]
-    if not gist.strip() or len(lines) > MAX_GIST_LINES:
-        return f"must be 1 to {MAX_GIST_LINES} lines of the code"
-    if not isinstance(code, str):
-        return None  # the code's own problem is reported
-    remaining = iter(line.strip() for line in code.split("\n"))
-    for line in lines:
-        if line and line not in remaining:  # `in` consumes the iterator: order is kept
-            return f"'{shown(line)}' is not a line of the code (or not in the code's order)"
     return None
 
 

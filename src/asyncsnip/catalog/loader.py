@@ -10,6 +10,7 @@ from asyncsnip.catalog import cache
 from asyncsnip.catalog.index import slim
 from asyncsnip.catalog.model import Catalog, Source
 from asyncsnip.catalog.paths import BUILTIN, catalog_paths, present
+from asyncsnip.catalog.rules import cached_tables
 from asyncsnip.catalog.schema import Section, Snippet
 from asyncsnip.errors import CatalogError
 
@@ -112,10 +113,9 @@ def _parse_file(path: str, problems: list[str]) -> Parsed:
         stat = os.stat(path)
     except OSError:
         stat = None
-    from asyncsnip.catalog.fileformat import cached_tables, parse, read_text
-
     if stat is not None and (cached := cached_tables(cache.get(path, stat))) is not None:
         return (*cached, stat)  # the cache is untrusted: only exactly valid tables are taken
+    from asyncsnip.catalog.fileformat import parse, read_text
 
     text, reason = read_text(path)
     if text is None:

@@ -9,7 +9,6 @@ byte for byte (`for_stdout`), and JSON stays the same data (`safe.json_safe`).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -48,6 +47,8 @@ def catalog(c: Catalog) -> Catalog:
 
 def result(r: Result) -> Result:
     """A run's output, stderr, diff, reason and interpreter made visible."""
+    import dataclasses  # only when a result is shown
+
     return dataclasses.replace(
         r,
         stdout=visible(r.stdout),
