@@ -100,6 +100,26 @@ def test_bad_slug_tag_is_an_error(cli: Invoke) -> None:
     assert_rejected(cli, path, f"{path}:6", "'bad-tag'", "'tags'", "'not ok'")
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "quoted"),
+    [
+        ("id", '"gather\\n"', "'gather\\n' is not a slug"),
+        ("tags", '["gather\\n"]', "'gather\\n' is not a slug"),
+        ("python", '"3.11\\n"', "'3.11\\n' is not a version"),
+        ("api", '["asyncio.run\\n"]', "'asyncio.run\\n' is not a dotted name"),
+        ("see_also", '["gather\\n"]', "'gather\\n' is not a slug"),
+    ],
+)
+def test_a_final_line_break_is_not_part_of_a_name(
+    cli: Invoke, tmp_path: Path, field: str, value: str, quoted: str
+) -> None:
+    """A slug, version or dotted name ending in a line break is refused, and the message
+    shows the line break (a space there would hide why)."""
+    fields = {"id": '"one"', "title": '"T"', "tags": '["t"]', "code": '"pass"', field: value}
+    text = "[[snippets]]\n" + "".join(f"{name} = {given}\n" for name, given in fields.items())
+    assert_rejected(cli, write(tmp_path / "c.toml", text), f"field '{field}'", quoted)
+
+
 def test_duplicate_id_in_one_file_is_an_error(cli: Invoke) -> None:
     """The second table using an id already used in the same file is reported."""
     path = DATA / "duplicate-id.toml"
@@ -221,6 +241,17 @@ def test_code_for_a_newer_python_is_not_compiled(cli: Invoke, tmp_path: Path) ->
         'python = "3.99"\ncode = "this is 3.99 syntax"\n',
     )
     assert [s["id"] for s in listed(cli, "--no-builtin", "--catalog", path)] == ["future"]
+
+
+
+def test_empty_code_for_a_newer_python_is_still_empty(cli: Invoke, tmp_path: Path) -> None:
+    """Not compiling code for a newer Python does not let empty code through."""
+    path = write(
+        tmp_path / "future.toml",
+        '[[snippets]]\nid = "future"\ntitle = "Future"\ntags = ["x"]\n'
+        'python = "3.99"\ncode = "  "\n',
+    )
+    assert_rejected(cli, path, "'future'", "field 'code': is empty")
 
 
 # --------------------------------------------------------------------------- layering

@@ -123,12 +123,13 @@ def test_newlines_and_tabs_are_text(cli: Invoke, tmp_path: Path) -> None:
 
 
 def test_an_unknown_key_with_escapes_is_named_visibly(cli: Invoke, tmp_path: Path) -> None:
-    """Even the name of an unknown field is quoted with its escapes visible, on one line."""
+    """Even the name of an unknown field is quoted with its escapes visible, on one line
+    (its line break too: as `\\n`, not as a space that would look like part of the name)."""
     path = write_catalog(tmp_path / "bad.toml", dict(BASIC, **{"k\x1b[2J\nx": 1}), None)
     result = cli("--no-builtin", "--catalog", path, "list")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
-    assert "field 'k\\x1b[2J x': unknown field" in result.stderr
+    assert "field 'k\\x1b[2J\\nx': unknown field" in result.stderr
 
 
 # --------------------------------------------------------------------------- on a terminal

@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from asyncsnip.catalog.fileformat import check_snippet
+from asyncsnip.catalog.rules import cached_tables
 from asyncsnip.choices import COLORS, FORMATS, VIEWS
 from asyncsnip.cli.app import COMMANDS
 from conftest import CliRunner, app, examples
@@ -33,7 +35,8 @@ OWN_TRACEBACK = re.compile(r'File "[^"]*[/\\]asyncsnip[/\\]')
 SLUGS = st.from_regex(r"\A[a-z0-9]{1,5}(-[a-z0-9]{1,3}){0,2}\Z") | st.just("x" * 300)
 HOSTILE = st.sampled_from(
     ["", " ", "\x1b]0;x\x07", "\x9b2J", "a\nb", "\t", "[bold]x[/bold]", "'; rm -rf ~ #", "\\",
-     "$(touch ~/pwned)", "é中🐍", "\u202e", "x" * 300, "-", "--help", "3.11", "3.99", "gather"]
+     "$(touch ~/pwned)", "é中🐍", "\u202e", "x" * 300, "-", "--help", "3.11", "3.99", "gather",
+     "gather\n", "3.11\n", "asyncio.run\n"]
 )  # fmt: skip
 TEXT = st.text(max_size=20) | HOSTILE
 CODES = st.sampled_from(
@@ -42,6 +45,7 @@ CODES = st.sampled_from(
      "def f(:\n", "print(1", "\x00", "import time\ntime.sleep(0.05)\nprint('late')\n"]
 )  # fmt: skip
 API = st.sampled_from(["asyncio.gather", "asyncio.nosuch", "antigravity", "os.path.join", "x.y"])
+BAD_API = st.sampled_from(["x.y\n", "x..y", ".x", "asyncio gather"])
 
 
 CLEAN = st.text(st.characters(blacklist_categories=["Cc", "Cs"]), min_size=1, max_size=20).filter(
@@ -87,6 +91,7 @@ def snippet_tables(draw: st.DrawFn, sections: list[str], broken: bool) -> dict[s
             output=optional["output"] | TEXT, python=optional["python"] | TEXT,
             timeout=st.floats() | st.integers(-1, 2), see_also=st.lists(SLUGS, max_size=2),
             gist=st.sampled_from(["print(1)", "pass", "nope"]),
+            api=st.lists(API | BAD_API, max_size=3),
         )  # fmt: skip
     if not sections and not broken:
         del optional["section"]
@@ -185,6 +190,28 @@ def test_cli_never_crashes(data: st.DataObject, tmp_path_factory: Any) -> None:
         assert all(line.startswith("asyncsnip: ") for line in result.stderr.splitlines()), (
             result.stderr
         )
+
+
+@settings(max_examples=examples(1500))
+@given(tables=st.lists(snippet_tables([], broken=True), min_size=1, max_size=3))
+def test_the_cache_check_takes_exactly_what_validation_takes(tables: list[dict[str, Any]]) -> None:
+    """Tables read back from the cache pass the cheap check exactly when the file's full
+    validation passes them (apart from what the check leaves out: compiling the code, and
+    the gist's lines, which the cache cannot change to anything but text)."""
+    for table in tables:
+        table.pop("gist", None)
+        assume(not isinstance(table.get("code"), str) or compiles(table["code"]))
+    ids = [str(table.get("id")) for table in tables]
+    valid = all(not check_snippet(table) for table in tables) and len(set(ids)) == len(ids)
+    assert (cached_tables(([], tables, [{} for _ in tables])) is not None) == valid, tables
+
+
+def compiles(code: str) -> bool:
+    try:
+        compile(code, "<snippet>", "exec")
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 @st.composite

@@ -366,6 +366,30 @@ def test_a_crafted_cache_is_never_shown(tmp_path: Path, value: object) -> None:
     assert b"real" in completion.stdout
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not a dict",
+        {"documents": {}},
+        {"documents": {"s1": ("texts", "sizes", "everything")}, "vocabulary": frozenset()},
+        {"documents": {"s1": ((" x ",) * 7, ("many",) * 7)}, "vocabulary": frozenset()},
+        {"documents": {"s1": ((1,) * 7, (1,) * 7)}, "vocabulary": frozenset({"zebra"})},
+        {"documents": {"s1": ((" x ",) * 6, (1,) * 6)}, "vocabulary": frozenset()},
+    ],
+)
+def test_a_crafted_search_cache_breaks_no_search(tmp_path: Path, value: object) -> None:
+    """The search words a large catalog keeps in the cache, crafted with the right key but
+    a wrong shape: thrown away and cut again; the search finds what it finds without them."""
+    snippets = [(f"s{i}", f"print({i})") for i in range(60)] + [("stripes", "zebra = 1")]
+    path = catalog(tmp_path, *snippets)
+    os.utime(path, (time.time() - 60, time.time() - 60))  # old enough to be cached
+    assert asyncsnip("--no-builtin", "--catalog", path, "list").returncode == 0  # cached now
+    crafted(path, "search", value)
+    proc = asyncsnip("--no-builtin", "--catalog", path, "show", "zebra", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert [s["id"] for s in json.loads(proc.stdout)] == ["stripes"]
+
+
 def test_a_thousand_identical_unordered_lines(tmp_path: Path) -> None:
     """`ordered = false` with 1,000 identical lines: matched (and mismatched) without a
     RecursionError."""

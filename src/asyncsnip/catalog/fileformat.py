@@ -187,7 +187,7 @@ def _control_problem(name: str, value: Any) -> str | None:
 
 
 def _check_value(kind: str, value: Any, table: dict[str, Any]) -> str | None:
-    if kind == "slug" and not SLUG.match(value):
+    if kind == "slug" and not SLUG.fullmatch(value):
         return f"'{shown(value)}' is not a slug (lowercase letters, digits and single hyphens)"
     if kind == "title" and not value.strip():
         return "must not be empty"
@@ -195,7 +195,7 @@ def _check_value(kind: str, value: Any, table: dict[str, Any]) -> str | None:
         return _compile_problem(value, table.get("id", "snippet"), table.get("python"))
     if kind == "gist":
         return gist_problem(value, table.get("code"))
-    if kind == "version" and not VERSION.match(value):
+    if kind == "version" and not VERSION.fullmatch(value):
         return f"'{shown(value)}' is not a version like \"3.11\""
     if kind == "seconds" and not 0 < value <= MAX_SECONDS:  # nan and inf fail too
         return f"must be a positive number of seconds, at most {MAX_SECONDS:g}"
@@ -210,7 +210,7 @@ def _check_list(kind: str, value: list[Any]) -> str | None:
     if kind == "tags" and not value:
         return "needs at least one tag"
     pattern = MODULE if kind == "modules" else SLUG
-    bad = [item for item in value if not pattern.match(item)]
+    bad = [item for item in value if not pattern.fullmatch(item)]
     if bad:
         what = "slug" if pattern is SLUG else "dotted name"
         return f"'{shown(bad[0])}' is not a {what}"
@@ -221,12 +221,12 @@ def _check_list(kind: str, value: list[Any]) -> str | None:
 
 def _compile_problem(code: str, ident: str, python: Any) -> str | None:
     """Why `code` does not compile, or None; code for a newer Python is not judged here."""
-    if isinstance(python, str) and VERSION.match(python):
+    if not code.strip():
+        return "is empty"
+    if isinstance(python, str) and VERSION.fullmatch(python):
         major, minor = (int(part) for part in python.split("."))
         if (major, minor) > sys.version_info[:2]:
             return None
-    if not code.strip():
-        return "is empty"
     try:
         compile(code, f"<{shown(str(ident))}>", "exec", dont_inherit=True)
     except SyntaxError as exc:

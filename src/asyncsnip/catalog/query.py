@@ -9,23 +9,20 @@ answer.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from asyncsnip.catalog import search
 from asyncsnip.catalog.model import Catalog
+from asyncsnip.catalog.rules import SLUG
 from asyncsnip.catalog.schema import Snippet
 from asyncsnip.errors import EmptyQuery, NotFoundError, UnknownName
 
 
 def key(text: str) -> str:
     """What a tag, section or id is compared by: its words, singular, joined by `-`."""
-    words = text.split("-") if _SLUGLIKE.fullmatch(text) else search.words_plain(text)
+    words = text.split("-") if SLUG.fullmatch(text) else search.words_plain(text)
     return "-".join(search.stem(w) for w in words)
-
-
-_SLUGLIKE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a tag or id: split without the regex
 
 
 class Found(NamedTuple):

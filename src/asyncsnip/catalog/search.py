@@ -16,11 +16,12 @@ does not cut every snippet into words again.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from asyncsnip.catalog.model import Catalog
 from asyncsnip.catalog.schema import Snippet
@@ -95,12 +96,10 @@ def _prose(text: str) -> list[str]:
 
 class Document(NamedTuple):
     """A snippet's words: one `" w1  w2 "` string per field (FIELDS order, but for the
-    section's, which the corpus adds), how many words each holds, and all of them in one
-    string (to skip snippets that have none)."""
+    section's, which the corpus adds), and how many words each holds."""
 
     texts: tuple[str, ...]
     sizes: tuple[int, ...]
-    everything: str
 
 
 def _field(found: list[str]) -> str:
@@ -118,19 +117,18 @@ def document(snippet: Snippet) -> Document:
         words(snippet.notes),
         words(snippet.code),
     ]
-    texts = tuple(_field(found) for found in fields)
-    return Document(texts, tuple(len(found) for found in fields), "".join(texts))
+    return Document(tuple(map(_field, fields)), tuple(map(len, fields)))
 
 
 def stored(snippets: Iterable[Snippet]) -> dict[str, Any]:
-    """What the cache keeps of a file's documents, {id: (texts, sizes, everything)}, and its
-    words for typo correction."""
+    """What the cache keeps of a file's documents, {id: (texts, sizes)}, and its words for
+    typo correction."""
     documents: dict[str, tuple[Any, ...]] = {}
     vocabulary: set[str] = set()
     for snippet in snippets:
         doc = document(snippet)
         documents[snippet.id] = tuple(doc)
-        vocabulary.update(w for w in doc.everything.split() if _correctable(w))
+        vocabulary.update(w for text in doc.texts for w in text.split() if _correctable(w))
     return {"documents": documents, "vocabulary": frozenset(vocabulary)}
 
 
@@ -155,31 +153,54 @@ class Corpus:
         self.sections = {key: _field(found) for key, found in self.section_words.items()}
         count = max(len(self.documents), 1)
         stored_fields = len(FIELDS) - 1
-        self.average = [
-            max(sum(d.sizes[i] for d in self.documents) / count, 1.0) for i in range(stored_fields)
-        ]
+        totals = map(sum, zip(*(d.sizes for d in self.documents), strict=True))
+        self.average = [max(total / count, 1.0) for total in totals] or [1.0] * stored_fields
         in_section = [len(self.section_words.get(s.section or "", ())) for s in self.snippets]
         self.average.append(max(sum(in_section) / count, 1.0))
         self._seen: dict[str, list[int]] = {}
         self._vocabulary: set[str] | frozenset[str] | None = None
+        self._all: str | None = None  # every document's words, one line per document
+        self._lines: list[str] = []  # those lines
+        self._ends: list[int] = []  # where each document's line ends in `_all`
 
     def having(self, word: str) -> list[int]:
         """The positions of the documents that have the word (their section's included)."""
         if word not in self._seen:
             needle = f" {word} "
+            found = self._containing(needle)
             areas = {key for key, text in self.sections.items() if needle in text}
-            self._seen[word] = [
-                i
-                for i, d in enumerate(self.documents)
-                if needle in d.everything or (areas and self.snippets[i].section in areas)
-            ]
+            if areas:
+                found.extend(i for i, s in enumerate(self.snippets) if s.section in areas)
+                found = sorted(set(found))
+            self._seen[word] = found
         return self._seen[word]
+
+    def _containing(self, needle: str) -> list[int]:
+        """The documents whose own words include `needle`: found with `str.find` in all of
+        them at once, skipping to the next document after each one found (most words are
+        in few of 10,000 snippets); a word found often is looked for document by document
+        from there on (`asyncio` is in nearly all)."""
+        if self._all is None:
+            self._lines = ["".join(d.texts) + "\n" for d in self.documents]
+            self._all = "".join(self._lines)
+            self._ends = list(itertools.accumulate(map(len, self._lines)))
+        found: list[int] = []
+        at = self._all.find(needle)
+        while at >= 0:
+            if len(found) == OFTEN:
+                rest = range(found[-1] + 1, len(self._lines))
+                return found + [i for i in rest if needle in self._lines[i]]
+            position = bisect.bisect_right(self._ends, at)
+            found.append(position)
+            at = self._all.find(needle, self._ends[position])
+        return found
 
     @property
     def vocabulary(self) -> set[str] | frozenset[str]:
         """Every word of the documents (a superset, when it was read from the cache)."""
         if self._vocabulary is None:
-            found = {w for d in self.documents for w in d.everything.split() if _correctable(w)}
+            texts = (text for d in self.documents for text in d.texts)
+            found = {w for text in texts for w in text.split() if _correctable(w)}
             found.update(w for area in self.section_words.values() for w in area)
             self._vocabulary = found
         return self._vocabulary
@@ -197,7 +218,7 @@ class Corpus:
         needle = f" {word} "
         area = self.snippets[position].section or ""
         section = self.sections.get(area, "")
-        if needle not in doc.everything and needle not in section:
+        if needle not in section and not any(needle in text for text in doc.texts):
             return 0.0
         texts = (*doc.texts, section)
         sizes = (*doc.sizes, len(self.section_words.get(area, ())))
@@ -428,6 +449,7 @@ def corpus_of(catalog: Catalog, snippets: Iterable[Snippet] | None = None) -> Co
     return corpus
 
 
+OFTEN = 200  # found in this many documents, a word is looked for in each in turn
 SMALL = 40  # fewer snippets than this are cut into words at once rather than read back
 Kept = dict[str, tuple[str, Document]]
 
@@ -441,9 +463,33 @@ def _stored(catalog: Catalog) -> tuple[Kept, set[str] | None]:
     vocabulary: set[str] = set()
     for label, path, stat in catalog.files:
         entry = cache.get(path, stat, "search") if stat is not None else None
-        if not isinstance(entry, dict):
+        if not _sound(entry):
             entry = stored(s for s in catalog.snippets.values() if s.source == label)
         for ident, doc in entry["documents"].items():
             found[ident] = (label, Document._make(doc))
         vocabulary |= entry["vocabulary"]
     return found, vocabulary
+
+
+def _sound(entry: Any) -> TypeGuard[dict[str, Any]]:
+    """Is this, read from the (untrusted) cache, what `stored` makes? Its shape and types,
+    checked in bulk; a crafted entry of the right shape can only change the ranking."""
+    if type(entry) is not dict or entry.keys() != {"documents", "vocabulary"}:
+        return False
+    documents, vocabulary = entry["documents"], entry["vocabulary"]
+    if type(documents) is not dict or type(vocabulary) is not frozenset:
+        return False
+    docs = list(documents.values())
+    if {*map(type, docs)} - {tuple} or {*map(len, docs)} - {2}:
+        return False
+    parts = [part for doc in docs for part in doc]
+    if {*map(type, parts)} - {tuple} or {*map(len, parts)} - {len(FIELDS) - 1}:
+        return False
+    chain = itertools.chain.from_iterable
+    texts, sizes = chain(parts[0::2]), chain(parts[1::2])
+    return not (
+        {*map(type, texts)} - {str}
+        or {*map(type, sizes)} - {int}
+        or {*map(type, documents)} - {str}
+        or {*map(type, vocabulary)} - {str}
+    )
