@@ -34,7 +34,8 @@ def test_readme_field_lists_are_the_schema() -> None:
 
 
 def test_json_has_every_schema_field_and_its_source() -> None:
-    """A snippet's JSON form carries every field of the schema, plus where it came from."""
+    """A snippet's JSON form carries every field of the schema, plus where it came from, in
+    the model's order (the cache keeps snippets as rows in that order)."""
     snippet = Snippet.from_table({"id": "x", "title": "X", "tags": ["t"], "code": "pass"}, "f")
     assert list(snippet.to_dict()) == [*(row.name for row in SNIPPET_FIELDS), "source"]
 

@@ -243,7 +243,6 @@ def test_code_for_a_newer_python_is_not_compiled(cli: Invoke, tmp_path: Path) ->
     assert [s["id"] for s in listed(cli, "--no-builtin", "--catalog", path)] == ["future"]
 
 
-
 def test_empty_code_for_a_newer_python_is_still_empty(cli: Invoke, tmp_path: Path) -> None:
     """Not compiling code for a newer Python does not let empty code through."""
     path = write(

@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from asyncsnip.catalog.fileformat import check_snippet
-from asyncsnip.catalog.rules import cached_tables
+from asyncsnip.catalog.rules import cached_rows
+from asyncsnip.catalog.schema import SNIPPET_FIELDS
 from asyncsnip.choices import COLORS, FORMATS, VIEWS
 from asyncsnip.cli.app import COMMANDS
 from conftest import CliRunner, app, examples
@@ -195,15 +196,32 @@ def test_cli_never_crashes(data: st.DataObject, tmp_path_factory: Any) -> None:
 @settings(max_examples=examples(1500))
 @given(tables=st.lists(snippet_tables([], broken=True), min_size=1, max_size=3))
 def test_the_cache_check_takes_exactly_what_validation_takes(tables: list[dict[str, Any]]) -> None:
-    """Tables read back from the cache pass the cheap check exactly when the file's full
-    validation passes them (apart from what the check leaves out: compiling the code, and
-    the gist's lines, which the cache cannot change to anything but text)."""
+    """Snippets read back from the cache (as rows: every field's value, its default when
+    not given) pass the cheap check exactly when the file's full validation passes their
+    tables (apart from what the check leaves out: compiling the code, and the gist's lines,
+    which the cache cannot change to anything but text)."""
     for table in tables:
         table.pop("gist", None)
         assume(not isinstance(table.get("code"), str) or compiles(table["code"]))
+        assume(table.keys() <= {row.name for row in SNIPPET_FIELDS})  # a row has no others
     ids = [str(table.get("id")) for table in tables]
     valid = all(not check_snippet(table) for table in tables) and len(set(ids)) == len(ids)
-    assert (cached_tables(([], tables, [{} for _ in tables])) is not None) == valid, tables
+    rows = [row_of(table) for table in tables]
+    assert (cached_rows(([], rows, [0 for _ in rows])) is not None) == valid, tables
+
+
+def row_of(table: dict[str, Any]) -> tuple[Any, ...]:
+    """A table as the cache keeps a snippet: lists as tuples, a timeout as a float (as
+    `Snippet.from_table` makes them), a missing field as its default (None if required)."""
+    values = []
+    for row in SNIPPET_FIELDS:
+        value = table.get(row.name, None if row.required else row.default)
+        if isinstance(value, list):
+            value = tuple(value)
+        if row.kind == "seconds" and type(value) is int and abs(value) < 10**300:
+            value = float(value)
+        values.append(value)
+    return tuple(values)
 
 
 def compiles(code: str) -> bool:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from asyncsnip.catalog import cache
+from asyncsnip.catalog.schema import SNIPPET_FIELDS
 from conftest import MODULE, asyncsnip
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="Linux file systems and /proc")
@@ -338,16 +339,28 @@ def crafted(path: Path, kind: str, value: object) -> None:
     target.write_bytes(marshal.dumps((cache._key(path, os.stat(path)), value)))
 
 
+def row(**given: object) -> tuple[object, ...]:
+    """A snippet as the cache keeps it: every field's value in order, else its default."""
+    return tuple(given.get(f.name, f.default) for f in SNIPPET_FIELDS)
+
+
 @pytest.mark.parametrize(
     "value",
     [
         ([1], [2], [3]),
         ("not", "tables"),
-        ([], [{"id": "Evil One", "title": "Crafted", "tags": ["t"], "code": "print(1)"}], [{}]),
-        ([], [{"id": "evil", "title": "T", "tags": ["t"], "code": "x", "timeout": 10**400}], [{}]),
-        ([], [{"id": "evil", "title": "T", "tags": ["t"], "code": "x", "rogue": 1}], [{}]),
+        ([], [row(id="Evil One", title="Crafted", tags=("t",), code="print(1)")], [0]),
+        ([], [row(id="evil\n", title="Crafted", tags=("t",), code="print(1)")], [0]),
+        ([], [row(id="evil", title="T", tags=("t",), code="x", timeout=10**400)], [0]),
+        ([], [row(id="evil", title="T", tags=("t",), code="x", ordered=1)], [0]),
+        ([], [row(id="evil", title="T", tags=("t",), code="x", section="Evil Section")], [0]),
+        ([], [row(id="evil", title="\x1b]0;x\x07", tags=("t",), code="x")], [0]),
+        ([], [(*row(id="evil", title="T", tags=("t",), code="x"), "rogue")], [0]),
+        ([{"id": "s", "title": "S", "rogue": 1}], [row(id="e", title="E", tags=("t",), code="x")],
+         [0]),
+        ([], [{"id": "evil", "title": "T", "tags": ["t"], "code": "print(1)"}], [{}]),  # layout 8
     ],
-)
+)  # fmt: skip
 def test_a_crafted_cache_is_never_shown(tmp_path: Path, value: object) -> None:
     """A cache file with the right key but a wrong shape, or values that do not pass the
     catalog's validation: discarded and rebuilt; the catalog's own snippets are shown (and
@@ -364,6 +377,18 @@ def test_a_crafted_cache_is_never_shown(tmp_path: Path, value: object) -> None:
     )  # fmt: skip
     assert b"evil" not in completion.stdout
     assert b"real" in completion.stdout
+
+
+def test_a_crafted_cache_of_valid_snippets_is_read(tmp_path: Path) -> None:
+    """The other side of the line (SECURITY.md): a cache file with the right key and snippets
+    that pass every check is taken as it is; whoever can write the cache directory can
+    write the catalogs too. (This is also what shows the cases above were refused for their
+    values, not for their shape.)"""
+    path = catalog(tmp_path, ("real", "print(1)"))
+    crafted(path, "tables", ([], [row(id="crafted", title="C", tags=("t",), code="x")], [0]))
+    proc = asyncsnip("--no-builtin", "--catalog", path, "list", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert [s["id"] for s in json.loads(proc.stdout)] == ["crafted"]
 
 
 @pytest.mark.parametrize(

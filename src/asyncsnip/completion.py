@@ -277,8 +277,7 @@ def _parsed_form(path: str) -> Slim | None:
     parsed = parse(text, path) if text is not None else None
     if parsed is None or parsed.problems:
         return None
-    tables = (parsed.sections, parsed.snippets, parsed.snippet_lines)
-    cache.put(path, stat, lambda: derived(parsed.sections, parsed.snippets, tables))
+    cache.put(path, stat, lambda: derived(parsed))
     return slim(parsed.sections, parsed.snippets)
 
 

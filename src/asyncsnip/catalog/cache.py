@@ -5,7 +5,7 @@ index completion reads), keyed on the catalog's
 path, size, modification time, asyncsnip's version and the Python version. Anything
 unexpected (missing, stale, unreadable, corrupt) means: parse the file again. The cache is
 untrusted: its readers take a value only if it has exactly the validated structure
-(`rules.cached_tables`, `index.well_formed`, `search._sound`).
+(`rules.cached_rows`, `index.well_formed`, `search._sound`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     StrPath = str | os.PathLike[str]
 
-LAYOUT = 8  # of what is stored; a change of it makes every stored file stale
+LAYOUT = 9  # of what is stored; a change of it makes every stored file stale
 RACY_S = 2.0  # a file changed this recently may change again within the same mtime tick
 
 

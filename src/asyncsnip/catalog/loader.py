@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Iterable
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from asyncsnip.catalog import cache
 from asyncsnip.catalog.index import slim
 from asyncsnip.catalog.model import Catalog, Source
 from asyncsnip.catalog.paths import BUILTIN, catalog_paths, present
-from asyncsnip.catalog.rules import cached_tables
+from asyncsnip.catalog.rules import cached_rows
 from asyncsnip.catalog.schema import Section, Snippet
 from asyncsnip.errors import CatalogError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from asyncsnip.catalog.fileformat import ParsedFile
     from asyncsnip.catalog.paths import StrPath
 
 Tables = list[dict[str, Any]]
@@ -28,8 +31,8 @@ class File(NamedTuple):
     path: str
     strict: bool  # the built-in catalog and --catalog files: a problem is an error
     sections: Tables
-    snippets: Tables
-    lines: list[dict[str, int]]
+    snippets: list[Snippet]
+    lines: list[int]  # each snippet's line of its section (or of its table), for messages
     stat: os.stat_result | None
     problems: list[str]
 
@@ -63,9 +66,9 @@ def _read_all(builtin: bool, extra: list[StrPath]) -> list[File]:
         if not required and not present(path):
             continue
         problems: list[str] = []
-        parsed = _parse_file(path, problems)
+        parsed = _parse_file(path, label, problems)
         strict = label == BUILTIN or index >= strict_from
-        files.append(File(label, path, strict, *parsed[:3], parsed[3], problems))
+        files.append(File(label, path, strict, *parsed, problems))
     while True:  # leaving out a file may leave another one's sections undefined
         defined = {t["id"] for f in files if not f.problems or f.strict for t in f.sections}
         changed = False
@@ -82,12 +85,11 @@ def _read_all(builtin: bool, extra: list[StrPath]) -> list[File]:
 
 def _undefined_sections(file: File, defined: set[str]) -> list[str]:
     found = []
-    for table, lines in zip(file.snippets, file.lines, strict=True):
-        section = table.get("section")
+    for snippet, line in zip(file.snippets, file.lines, strict=True):
+        section = snippet.section
         if section and section not in defined:
-            where = f"{file.path}:{lines.get('section', lines.get('', 0))}"
             found.append(
-                f"{where}: snippet '{table['id']}', field 'section': "
+                f"{file.path}:{line}: snippet '{snippet.id}', field 'section': "
                 f"no loaded catalog defines section '{section}'"
             )
     return found
@@ -96,25 +98,31 @@ def _undefined_sections(file: File, defined: set[str]) -> list[str]:
 def _layer(catalog: Catalog, file: File) -> None:
     for table in file.sections:
         catalog.sections[table["id"]] = Section(**table)
-    for table in file.snippets:
-        snippet = Snippet.from_table(table, file.label)
+    for snippet in file.snippets:
         catalog.snippets[snippet.id] = snippet
     catalog.sources.append(Source(file.label, file.path, len(file.snippets)))
     catalog.files.append((file.label, file.path, file.stat))
 
 
-Parsed = tuple[Tables, Tables, list[dict[str, int]], os.stat_result | None]
+Parsed = tuple[Tables, list[Snippet], list[int], os.stat_result | None]
 
 
-def _parse_file(path: str, problems: list[str]) -> Parsed:
-    """The valid tables of one file (from the cache when it is current), and the file's
-    stat; problems appended."""
+def _parse_file(path: str, label: str, problems: list[str]) -> Parsed:
+    """The valid sections and snippets of one file (from the cache when it is current), each
+    snippet's section line, and the file's stat; problems appended."""
     try:
         stat = os.stat(path)
     except OSError:
         stat = None
-    if stat is not None and (cached := cached_tables(cache.get(path, stat))) is not None:
-        return (*cached, stat)  # the cache is untrusted: only exactly valid tables are taken
+    if stat is not None and (cached := cached_rows(cache.get(path, stat))) is not None:
+        sections, rows, lines = cached  # the cache is untrusted: only exactly valid rows
+        values = map(operator.add, rows, repeat((label,)))  # and the source
+        return (
+            sections,
+            list(map(Snippet._make, values)),
+            lines,
+            stat,
+        )
     from asyncsnip.catalog.fileformat import parse, read_text
 
     text, reason = read_text(path)
@@ -123,16 +131,27 @@ def _parse_file(path: str, problems: list[str]) -> Parsed:
         return [], [], [], stat
     parsed = parse(text, path)
     problems.extend(parsed.problems)
+    snippets = [Snippet.from_table(table, label) for table in parsed.snippets]
     if stat is not None and not parsed.problems:
-        tables = (parsed.sections, parsed.snippets, parsed.snippet_lines)
-        cache.put(path, stat, lambda: derived(parsed.sections, parsed.snippets, tables))
-    return parsed.sections, parsed.snippets, parsed.snippet_lines, stat
+        cache.put(path, stat, lambda: derived(parsed, snippets))
+    return parsed.sections, snippets, section_lines(parsed), stat
 
 
-def derived(sections: Tables, snippets: Tables, tables: tuple[Any, ...]) -> dict[str, Any]:
-    """What the cache keeps of a parsed file: its tables, the slim index completion reads
-    and each snippet's search words."""
+def section_lines(parsed: ParsedFile) -> list[int]:
+    return [lines.get("section", lines.get("", 0)) for lines in parsed.snippet_lines]
+
+
+def derived(parsed: ParsedFile, snippets: list[Snippet] | None = None) -> dict[str, Any]:
+    """What the cache keeps of a parsed file: its sections, its snippets as rows (their
+    field values in SNIPPET_FIELDS order, which is the model's, but for the source), the
+    slim index completion reads and each snippet's search words."""
     from asyncsnip.catalog.search import stored
 
-    search = stored(Snippet.from_table(table, "") for table in snippets)
-    return {"tables": tables, "index": slim(sections, snippets), "search": search}
+    if snippets is None:
+        snippets = [Snippet.from_table(table, "") for table in parsed.snippets]
+    rows = [snippet[:-1] for snippet in snippets]
+    return {
+        "tables": (parsed.sections, rows, section_lines(parsed)),
+        "index": slim(parsed.sections, parsed.snippets),
+        "search": stored(snippets),
+    }

@@ -9,7 +9,7 @@ again imports `fileformat`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from asyncsnip.catalog.schema import SECTION_FIELDS, SNIPPET_FIELDS, Field
@@ -50,41 +50,64 @@ def gist_problem(gist: str, code: Any) -> str | None:
     return None
 
 
-def cached_tables(value: Any) -> tuple[Tables, Tables, list[dict[str, int]]] | None:
-    """Tables read back from the cache, if they are exactly what a valid file parses to:
-    the shape, every field's type and value, unique ids (the code is not compiled again:
-    it compiled when the tables were stored). Anything else is None: parse the file."""
-    if not isinstance(value, tuple) or len(value) != 3:
+Row = tuple[Any, ...]  # a snippet's field values in SNIPPET_FIELDS order, as the cache keeps it
+
+
+def cached_rows(value: Any) -> tuple[Tables, list[Row], list[int]] | None:
+    """A file's sections, snippet rows and each snippet's line of its section, read back from
+    the cache, if they are exactly what a valid file gives: the shape, every field's type
+    and value, unique ids (the code is not compiled again: it compiled when they were
+    stored). Anything else is None: parse the file."""
+    if type(value) is not tuple or len(value) != 3 or {*map(type, value)} != {list}:
         return None
-    sections, snippets, lines = value
-    if not all(isinstance(part, list) for part in value) or len(lines) != len(snippets):
+    sections, rows, lines = value
+    if len(lines) != len(rows) or {*map(type, lines)} - {int}:  # for messages only
         return None
-    if not all(type(where) is dict for where in lines):  # line numbers, for messages only
+    if not _sound(sections, SECTION_FIELDS) or not _sound_rows(rows):
         return None
-    for tables, fields in ((sections, SECTION_FIELDS), (snippets, SNIPPET_FIELDS)):
-        if not _sound(tables, fields):
-            return None
-        if len({table["id"] for table in tables}) != len(tables):
-            return None
-    return sections, snippets, lines
+    if len({t["id"] for t in sections}) != len(sections) or len({r[0] for r in rows}) != len(rows):
+        return None
+    return sections, rows, lines
 
 
 def _sound(tables: Tables, fields: tuple[Field, ...]) -> bool:
-    """The checks of `_check_table` for tables from the cache, made cheap (a cached file of
-    10,000 snippets is checked on every start): column by column, with the loops in C where
-    they can be; no messages, code not compiled."""
+    """The checks of `_check_table` for tables from the cache, made cheap: column by column,
+    the loops in C where they can be; no messages."""
     kinds, required = _LAYOUT[fields]
-    if not all(type(table) is dict for table in tables):
+    if {*map(type, tables)} - {dict}:
         return False
     present: set[str] = set().union(*tables)
     if not present <= kinds.keys() or not all(required <= table.keys() for table in tables):
         return False
-    text: list[str] = []  # every string in which the format refuses control characters
-    for name in present:
-        column = [table[name] for table in tables if name in table]
-        if not _SOUND[kinds[name]](column):
+    columns = ((name, [table[name] for table in tables if name in table]) for name in present)
+    return _sound_columns((kinds[name], name, column) for name, column in columns)
+
+
+def _sound_rows(rows: list[Row]) -> bool:
+    """The checks of `_check_table` for snippet rows (a cached file of 10,000 snippets is
+    checked on every start): a row holds every field, its default when it was not given."""
+    if {*map(type, rows)} - {tuple} or {*map(len, rows)} - {len(SNIPPET_FIELDS)}:
+        return False
+    columns = zip(*rows, strict=True) if rows else ((),) * len(SNIPPET_FIELDS)
+    return _sound_columns(
+        (row.kind, row.name, _given(column) if row.default is None else column)
+        for row, column in zip(SNIPPET_FIELDS, columns, strict=True)
+    )
+
+
+def _given(column: Sequence[Any]) -> list[Any]:
+    """The values of an optional field that were given (None is its default)."""
+    return [value for value in column if value is not None]
+
+
+def _sound_columns(columns: Iterable[tuple[str, str, Sequence[Any]]]) -> bool:
+    """Each (kind, field name, values) passes its kind's check, and no text outside code and
+    output has a control character."""
+    text: list[str] = []
+    for kind, name, column in columns:
+        if not _SOUND[kind](column):
             return False
-        if name not in RAW_FIELDS and type(column[0]) is str:
+        if name not in RAW_FIELDS and column and type(column[0]) is str:
             text += column  # (a list holds slugs or dotted names, which have no controls)
     return not _CONTROL.search("\n".join(text))
 
@@ -95,18 +118,18 @@ _LAYOUT = {
 }
 
 
-def _of(kind: type, column: list[Any]) -> bool:
+def _of(kind: type, column: Sequence[Any]) -> bool:
     return {*map(type, column)} <= {kind}
 
 
-def _matching(column: list[str], pattern: re.Pattern[str]) -> bool:
+def _matching(column: Sequence[str], pattern: re.Pattern[str]) -> bool:
     """Every value matches `pattern` (which must not match a line break): one match over all
     of them, joined by line breaks, each value holding none."""
     joined = "\n".join([*column, ""])  # each value followed by a line break
     return joined.count("\n") == len(column) and pattern.fullmatch(joined) is not None
 
 
-def _slugs(column: list[str]) -> bool:
+def _slugs(column: Sequence[str]) -> bool:
     """Every value is a slug, checked the fast way (ids and tags are most of what there is
     to check): joined by line breaks, only slug characters and one line break per value,
     and no value empty, with a hyphen at either end, or with two hyphens in a row."""
@@ -118,10 +141,13 @@ def _slugs(column: list[str]) -> bool:
     )
 
 
-def _lists(column: list[Any], check: Callable[[list[str]], bool], least: int = 0) -> bool:
-    """Lists of at least `least` distinct strings, which pass `check`."""
-    if not _of(list, column):
+def _lists(column: Sequence[Any], check: Callable[[list[str]], bool], least: int = 0) -> bool:
+    """Lists (tables) or tuples (rows) of at least `least` distinct strings, which pass
+    `check`."""
+    if {*map(type, column)} - {list, tuple}:
         return False
+    if not least and not any(column):
+        return True  # all empty, as most are
     items = [item for value in column for item in value]
     return (
         _of(str, items)
@@ -137,7 +163,7 @@ _VERSIONS, _MODULES = (re.compile(f"(?:{p.pattern}\n)*") for p in (VERSION, MODU
 # Each kind's check, for all the values of one field (the gist: a string; its lines were
 # checked against the code when the file was parsed; were a crafted cache to change them,
 # the sheet would show other lines, and nothing else).
-_SOUND: dict[str, Callable[[list[Any]], bool]] = {
+_SOUND: dict[str, Callable[[Sequence[Any]], bool]] = {
     "slug": lambda c: _of(str, c) and _slugs(c),
     "title": lambda c: _of(str, c) and all(map(str.strip, c)),
     "text": lambda c: _of(str, c),
