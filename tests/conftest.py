@@ -331,3 +331,17 @@ def artifact(name: str) -> Path:
     """Where the test run leaves the file NAME for a person to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
+
+
+def alive(pid: int) -> bool:
+    """True if the pid is a live process (zombies are dead); Linux, through /proc."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_bytes().rpartition(b")")[2].split()[0]
+    except OSError:
+        return False
+    return state not in (b"Z", b"X")
+
+
+def recorded(path: Path) -> list[int]:
+    """The pids a test's snippet wrote to `path`, one word each."""
+    return [int(word) for word in path.read_text().split() if word.isdigit()]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MODULE, asyncsnip
+from conftest import MODULE, alive, asyncsnip, recorded
 
 DATA = Path(__file__).parent / "data"
 ESCAPES = DATA / "escapes.toml"
@@ -43,19 +43,6 @@ def pids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     scratch.mkdir()
     monkeypatch.setenv("TMPDIR", str(scratch))
     return path
-
-
-def alive(pid: int) -> bool:
-    """True if the pid is a live process (zombies are dead)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_bytes().rpartition(b")")[2].split()[0]
-    except OSError:
-        return False
-    return state not in (b"Z", b"X")
-
-
-def recorded(path: Path) -> list[int]:
-    return [int(word) for word in path.read_text().split() if word.isdigit()]
 
 
 def survivors(path: Path, expected: int) -> list[int]:

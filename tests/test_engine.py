@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MODULE, asyncsnip, on_terminal
+from conftest import MODULE, alive, asyncsnip, on_terminal, recorded
 
 HOSTILE = Path(__file__).parent / "data" / "hostile.toml"
 
@@ -38,23 +38,10 @@ def run_json(ident: str, *extra: str) -> tuple[int, dict[str, object], float]:
     return proc.returncode, json.loads(proc.stdout), time.monotonic() - started
 
 
-def running(pid: int) -> bool:
-    """True if the pid is a live process (zombies are dead)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_bytes().rpartition(b")")[2].split()[0]
-    except OSError:
-        return False
-    return state not in (b"Z", b"X")
-
-
-def recorded(path: Path) -> list[int]:
-    return [int(line) for line in path.read_text().split() if line.isdigit()]
-
-
 def assert_all_ended(path: Path) -> None:
     started = recorded(path)
     assert started, "the snippet recorded no pids"
-    assert [pid for pid in started if running(pid)] == []
+    assert [pid for pid in started if alive(pid)] == []
 
 
 def test_hang_times_out_and_leaves_nothing(pids: Path) -> None:
@@ -374,7 +361,7 @@ def fork_servers() -> list[int]:
         except OSError:
             continue
         ours = mine in environ and b"The fork server: runs inside" in cmdline
-        if ours and running(int(entry.name)):
+        if ours and alive(int(entry.name)):
             found.append(int(entry.name))
     return found
 
