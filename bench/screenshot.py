@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import html
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -34,7 +35,7 @@ def capture(args: list[str], width: int) -> str:
     socket = f"shot-{uuid.uuid4().hex[:8]}"
     tmux = ["tmux", "-L", socket]
     env_line = f"PATH={BIN}:/usr/bin:/bin ASYNCSNIP_PAGER= TERM=xterm-256color"
-    command = f"{env_line} asyncsnip {' '.join(args)}; sleep 30"
+    command = f"{env_line} asyncsnip {shlex.join(args)}; sleep 30"
     subprocess.run([*tmux, "new-session", "-d", "-x", str(width), "-y", "60", command], check=True)
     try:
         time.sleep(3)

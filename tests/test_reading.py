@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import sys
 import tomllib
 from pathlib import Path
@@ -284,3 +285,22 @@ def test_a_global_option_after_the_command_gets_a_hint(cli: Invoke) -> None:
     assert result.exit_code == 2
     assert "global option" in result.stderr
     assert "before the command" in result.stderr
+
+
+def test_a_search_of_several_unquoted_words_gets_a_hint(cli: Invoke) -> None:
+    """`asyncsnip show run blocking code`: exit 2, and the hint is the command to type, the
+    words quoted; that command works."""
+    result = cli("show", "run", "blocking", "code")
+    assert result.exit_code == 2
+    hint = result.stderr.splitlines()[-1]
+    assert hint.startswith("asyncsnip: hint: to search for several words, quote them: ")
+    command = hint.split("quote them: ", 1)[1]
+    assert command == 'asyncsnip show "run blocking code"'
+    assert cli(*shlex.split(command)[1:]).exit_code == 0
+
+
+def test_the_quoting_hint_survives_the_shell(cli: Invoke) -> None:
+    """Words a shell would change inside double quotes are quoted so that it does not."""
+    result = cli("show", "it's", "$HOME")
+    hint = result.stderr.splitlines()[-1].split("quote them: ", 1)[1]
+    assert shlex.split(hint) == ["asyncsnip", "show", "it's $HOME"]

@@ -6,6 +6,8 @@ why it cannot run); the advice about which command or option to use is written h
 
 from __future__ import annotations
 
+import re
+import shlex
 import sys
 
 import click
@@ -56,7 +58,19 @@ def usage_hint(exc: click.ClickException) -> str | None:
             f"{exc.option_name} is a global option: it goes before the command, "
             f"as in 'asyncsnip {exc.option_name} ... {ctx.info_name}'"
         )
+    words = _extra_words(exc)
+    if words and ctx is not None and ctx.info_name == "show" and ctx.params.get("query_"):
+        query = f"{ctx.params['query_']} {words}"
+        plain = not set(query) & set('"$`\\!')  # nothing a shell does something with in "..."
+        quoted = f'"{query}"' if plain else shlex.quote(query)
+        return f"to search for several words, quote them: asyncsnip show {one_line(quoted)}"
     return f"see '{ctx.command_path} --help'" if ctx is not None else None
+
+
+def _extra_words(exc: click.ClickException) -> str | None:
+    """The words of Click's "Got unexpected extra argument(s) (...)", if that is the error."""
+    found = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", exc.message, re.DOTALL)
+    return found[1] if found else None
 
 
 def skipped_catalog(path: str, problems: list[str]) -> None:
