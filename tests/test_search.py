@@ -85,6 +85,24 @@ def test_a_typo_shows_results_and_says_for_what(
     assert result.stderr == f"asyncsnip: showing results for '{meant}'\n"
 
 
+@pytest.mark.parametrize("word", ["throttle", "throttled", "throttles"])
+def test_another_ending_of_a_catalog_word_finds_it(cli: Invoke, tmp_path: Path, word: str) -> None:
+    """A word no snippet has, of the same stem as one a snippet has (`throttle` for
+    `throttling`), finds that snippet, and stderr says which word was meant."""
+    catalog = tmp_path / "mine.toml"
+    catalog.write_text(
+        '[[snippets]]\nid = "pace-calls"\ntitle = "Pace the calls"\ntags = ["pace"]\n'
+        'summary = "Throttling for an API."\ncode = "print(1)"\n'
+        '[[snippets]]\nid = "other"\ntitle = "Something else"\ntags = ["misc"]\n'
+        'code = "print(2)"\n',
+        encoding="utf-8",
+    )
+    result = cli("--no-builtin", "--catalog", catalog, "show", word, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["id"] == "pace-calls"
+    assert result.stderr == "asyncsnip: showing results for 'throttling'\n"
+
+
 def test_words_in_any_order_and_separators_alike(cli: Invoke) -> None:
     """`rate limit`, `rate-limit`, `Rate_Limit` and `limit rate` find the same snippets."""
     expected = shown(cli, "show", "rate limit")

@@ -44,7 +44,7 @@ KIN = 0.5  # the weight of a word of the same stem as the query's
 PHRASE = 0.5  # the weight of neighbouring query words found as one word
 API_BONUS = 1.5  # the query names an API the snippet teaches
 PRIOR = 0.2  # catalogs go from the basics to the special cases: earlier wins a close race
-CUTOFF = 0.3  # of the best score: weaker matches are not shown
+CUTOFF = 0.2  # of the best score: weaker matches are not shown
 COMMON = 0.6  # a word in more than this share of the snippets tells them apart too little
 LIMIT = 12
 STOPWORDS = frozenset(
@@ -335,7 +335,8 @@ def _query_names(query: str) -> list[tuple[str, list[str]]]:
 
 def _close(word: str, corpus: Corpus) -> list[tuple[str, float]]:
     """The catalog words a word that no snippet has most likely means: those one or two
-    edits away, and those it starts or that start it (an inflection: cancelling, forgot)."""
+    edits away, those it starts or that start it, and those of its stem with another English
+    ending (an inflection: cancelling, forgot, throttle for throttling)."""
     if len(word) < 4 or not _correctable(word):
         return []
     limit = 1 if len(word) <= 7 else 2
@@ -348,7 +349,8 @@ def _close(word: str, corpus: Corpus) -> list[tuple[str, float]]:
             if distance <= limit:
                 found[candidate] = max(found.get(candidate, 0.0), 0.9 - 0.15 * distance)
         shorter, longer = sorted((word, candidate), key=len)
-        if longer.startswith(shorter) and len(shorter) >= 0.6 * len(longer):
+        prefix = longer.startswith(shorter) and len(shorter) >= 0.6 * len(longer)
+        if prefix or (candidate[:5] == word[:5] and _same_stem(word, candidate)):
             found[candidate] = max(found.get(candidate, 0.0), 0.7)
     known = [(w, weight) for w, weight in found.items() if corpus.known(w)]
     ordered = sorted(known, key=lambda i: (-i[1], -len(corpus.having(i[0])), i[0]))
