@@ -345,3 +345,20 @@ def alive(pid: int) -> bool:
 def recorded(path: Path) -> list[int]:
     """The pids a test's snippet wrote to `path`, one word each."""
     return [int(word) for word in path.read_text().split() if word.isdigit()]
+
+
+def running_here(marker: bytes) -> set[int]:
+    """Live processes whose command line holds `marker` (the engine's processes carry their
+    source) and that this test started: their environment holds its ASYNCSNIP_TEST_PIDS (on
+    a shared machine other people's come and go meanwhile)."""
+    mine = f"ASYNCSNIP_TEST_PIDS={os.environ.get('ASYNCSNIP_TEST_PIDS', '')}".encode()
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if mine in environ and marker in cmdline and alive(int(entry.name)):
+            found.add(int(entry.name))
+    return found

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MODULE, alive, asyncsnip, recorded
+from conftest import MODULE, alive, asyncsnip, recorded, running_here
 
 DATA = Path(__file__).parent / "data"
 ESCAPES = DATA / "escapes.toml"
@@ -58,21 +58,8 @@ def leftovers(pids: Path) -> list[str]:
 
 
 def engine_processes() -> set[int]:
-    """Fork servers and wardens (their command line holds their source), still alive,
-    started by this test (their environment holds its ASYNCSNIP_TEST_PIDS: on a shared
-    machine other people's come and go meanwhile)."""
-    mine = f"ASYNCSNIP_TEST_PIDS={os.environ.get('ASYNCSNIP_TEST_PIDS', '')}".encode()
-    found = set()
-    for entry in Path("/proc").iterdir():
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-            environ = (entry / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        ours = mine in environ and b"The warden: one process per snippet" in cmdline
-        if ours and alive(int(entry.name)):
-            found.add(int(entry.name))
-    return found
+    """Fork servers and wardens started by this test, still alive."""
+    return running_here(b"The warden: one process per snippet")
 
 
 def report(proc: subprocess.CompletedProcess[bytes]) -> dict[str, dict[str, object]]:

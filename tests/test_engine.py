@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MODULE, alive, asyncsnip, on_terminal, recorded
+from conftest import MODULE, alive, asyncsnip, on_terminal, recorded, running_here
 
 HOSTILE = Path(__file__).parent / "data" / "hostile.toml"
 
@@ -349,21 +349,8 @@ def test_forked_snippets_behave_like_fresh_processes() -> None:
 
 
 def fork_servers() -> list[int]:
-    """Pids of running fork servers (their command line holds the server's source) started
-    by this test (their environment holds its ASYNCSNIP_TEST_PIDS: on a shared machine other
-    people's servers come and go meanwhile)."""
-    mine = f"ASYNCSNIP_TEST_PIDS={os.environ.get('ASYNCSNIP_TEST_PIDS', '')}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-            environ = (entry / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        ours = mine in environ and b"The fork server: runs inside" in cmdline
-        if ours and alive(int(entry.name)):
-            found.append(int(entry.name))
-    return found
+    """Pids of running fork servers started by this test."""
+    return sorted(running_here(b"The fork server: runs inside"))
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
