@@ -173,19 +173,7 @@ def test_zsh_script_completes_when_autoloaded() -> None:
     assert '"${funcstack[1]}" == "_asyncsnip"' in text
 
 
-INVALID = """\
-version = 1
-[[snippets]]
-id = "$(touch ~/pwned)"
-title = "bad id"
-tags = ["x"]
-code = "pass"
-[[snippets]]
-id = "bad-tag"
-title = "bad tag"
-tags = ["`touch ~/pwned`"]
-code = "pass"
-"""
+INVALID = (DATA / "invalid-shell-code.toml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("argv", [FAST, TYPER], ids=["fast", "typer"])

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from asyncsnip.completion import answer
-from conftest import PROMPT, shell_env
+from conftest import DATA, PROMPT, shell_env
 from test_shell_quoting import stand_in
 from test_shells import BIN, STARTERS
 
@@ -60,21 +60,7 @@ title = "first\\nsecond; touch ~/pwned"
 tags = ["x"]
 code = "pass"
 """
-INVALID_CATALOG = """\
-version = 1
-
-[[snippets]]
-id = "$(touch ~/pwned)"
-title = "bad id"
-tags = ["x"]
-code = "pass"
-
-[[snippets]]
-id = "bad-tag"
-title = "bad tag"
-tags = ["$(touch ~/pwned-tag)", "`touch ~/pwned-tag`"]
-code = "pass"
-"""
+INVALID_CATALOG = (DATA / "invalid-shell-code.toml").read_text(encoding="utf-8")
 IDS = ["gather-bs", "pwn-two", "queue-bs", "subst", "two-lines"]
 
 
