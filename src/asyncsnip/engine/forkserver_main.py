@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # in the target Python the warden's source comes first, in th
         SETTLE_S,
         children,
         descendants,
+        exited,
         fork_child,
         prctl,
         prepare_child,
@@ -68,9 +69,8 @@ def leave() -> None:
     while (below := descendants(os.getpid())) and time.monotonic() < deadline:
         signal_all(below, signal.SIGKILL)
         time.sleep(0.01)
-        with contextlib.suppress(ChildProcessError):
-            while os.waitpid(-1, os.WNOHANG)[0]:
-                pass
+        for _ in exited():
+            pass
 
 
 def serve(sock: socket.socket) -> None:
@@ -117,13 +117,7 @@ def collect(sock: socket.socket, wardens: dict[int, int]) -> None:
     """Reap every child; report each warden's end. A warden that did not end normally (its
     snippet killed it) leaves the snippet's processes to us, the subreaper: end them."""
     abnormal = False
-    while True:
-        try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if pid == 0:
-            break
+    for pid, status in exited():
         if pid in wardens:
             tell(sock, event="exited", id=wardens.pop(pid), status=status)
             abnormal = abnormal or status != 0

@@ -27,7 +27,7 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from typing import Any, NoReturn
 
 GRACE_S = 1.0  # between SIGTERM and SIGKILL
@@ -121,8 +121,8 @@ def signal_all(pids: list[int], signum: int) -> None:
             pass
 
 
-def reap(wanted: int, statuses: dict[int, int]) -> None:
-    """Collect every exited child (orphans are ours too); keep the status of `wanted`."""
+def exited() -> "Iterator[tuple[int, int]]":
+    """Every child that has exited, reaped without waiting: (pid, wait status)."""
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -130,6 +130,12 @@ def reap(wanted: int, statuses: dict[int, int]) -> None:
             return
         if pid == 0:
             return
+        yield pid, status
+
+
+def reap(wanted: int, statuses: dict[int, int]) -> None:
+    """Collect every exited child (orphans are ours too); keep the status of `wanted`."""
+    for pid, status in exited():
         if pid == wanted:
             statuses[pid] = status
 
