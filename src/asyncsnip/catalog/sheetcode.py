@@ -52,13 +52,22 @@ FRESH = Scan()
 
 def advance(scan: Scan, line: str) -> Scan:
     """The bracket depth and open triple-quoted string after `line`."""
-    depth, triple = scan
-    position, quote = 0, ""
+    opened, closed, triple = _brackets(line, scan.triple)
+    return Scan(max(scan.depth - closed, 0) + len(opened), triple)
+
+
+def _brackets(line: str, triple: str | None = None) -> tuple[list[str], int, str | None]:
+    """What `line` does to brackets, strings and comments ignored, starting inside `triple`
+    (an open triple-quoted string) if given: the closers of the brackets it leaves open,
+    innermost last; how many brackets it closes that it did not open; the triple-quoted
+    string it leaves open, or None."""
+    opened: list[str] = []
+    closed, position, quote = 0, 0, ""
     while position < len(line):
         if triple:
             end = line.find(triple, position)
             if end < 0:
-                return Scan(depth, triple)
+                break
             position, triple = end + 3, None
             continue
         char = line[position]
@@ -74,11 +83,14 @@ def advance(scan: Scan, line: str) -> Scan:
         if char in "\"'":
             quote = char
         elif char in _OPENERS:
-            depth += 1
+            opened.append(_OPENERS[char])
         elif char in "}])":
-            depth = max(depth - 1, 0)
+            if opened:
+                opened.pop()
+            else:
+                closed += 1
         position += 1
-    return Scan(depth, triple)
+    return opened, closed, triple
 
 
 def parses(text: str) -> ast.Module | None:
@@ -90,24 +102,7 @@ def parses(text: str) -> ast.Module | None:
 
 def _closers(line: str) -> str:
     """The brackets that close what `line` leaves open (strings and comments ignored)."""
-    stack: list[str] = []
-    position, quote = 0, ""
-    while position < len(line):
-        char = line[position]
-        if quote:
-            position += 2 if char == "\\" else 1
-            quote = "" if char == quote else quote
-            continue
-        if char == "#":
-            break
-        if char in "\"'":
-            quote = char
-        elif char in _OPENERS:
-            stack.append(_OPENERS[char])
-        elif char in "}])" and stack:
-            stack.pop()
-        position += 1
-    return "".join(reversed(stack))
+    return "".join(reversed(_brackets(line)[0]))
 
 
 def data_or_prose(tree: ast.Module) -> bool:
