@@ -14,8 +14,6 @@ from asyncsnip.catalog.sheet import Block
 from asyncsnip.engine.result import Result, Status
 from asyncsnip.safe import one_line, visible
 
-VERDICTS = ("matches", "differs", "ran", "failed", "timeout", "skipped", "does not compile")
-
 
 class Row(NamedTuple):
     block: Block
